@@ -1,0 +1,34 @@
+# `make html` and `make test` work on a fresh clone with nothing installed:
+# they create .venv/ at the repository root, install the project into it and
+# then build the docs or run the tests.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SPHINXOPTS ?=
+
+.PHONY: html test lint browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@touch $(STAMP)
+
+html: $(STAMP)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) docs docs/_build/html
+
+# The browser test needs Debian's chromium and chromedriver; install them when
+# missing and possible (root with apt), otherwise that one test is skipped.
+browser:
+	@sh tools/ensure-chromium.sh
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf docs/_build

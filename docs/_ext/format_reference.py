@@ -1,0 +1,81 @@
+"""Generate the data-format reference from the model's dataclasses.
+
+The documentation of every field lives in :mod:`sphinx_benchbench.model`
+(its ``doc`` metadata), so this page cannot drift from what the validator
+accepts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any, ClassVar, get_args, get_origin, get_type_hints
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from sphinx_benchbench import model
+
+
+def _type_text(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        base, marker = get_args(tp)[:2]
+        return {"path": "file path", "url": "URL", "date": "date", "ident": "identifier",
+                "nonnegative": "number >= 0", "positive": "integer > 0"}.get(marker, _type_text(base))
+    if origin is typing.Literal:
+        return " | ".join(repr(a) for a in get_args(tp))
+    if origin in (typing.Union, __import__("types").UnionType):
+        return " or ".join(_type_text(a) for a in get_args(tp) if a is not type(None))
+    if origin is list:
+        return f"list of {_type_text(get_args(tp)[0])}"
+    if origin is dict:
+        key, value = get_args(tp)
+        return f"mapping of {_type_text(key)} to {_type_text(value)}"
+    if dataclasses.is_dataclass(tp):
+        return tp.__name__
+    return {str: "text", int: "integer", float: "number", bool: "boolean"}.get(tp, str(tp))
+
+
+class FormatReference(SphinxDirective):
+    """``.. benchbench-format:: ClassName`` renders one dataclass's fields."""
+
+    required_arguments = 1
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        cls = getattr(model, self.arguments[0])
+        hints = get_type_hints(cls, include_extras=True)
+        out: list[nodes.Node] = [nodes.paragraph("", " ".join((cls.__doc__ or "").split()))]
+        table = nodes.table()
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (2, 2, 6):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        body = nodes.tbody()
+        group += body
+        head += self.row([nodes.Text("Key"), nodes.Text("Type"), nodes.Text("Meaning")])
+        for f in dataclasses.fields(cls):
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            key = nodes.literal("", f.name)
+            kind = nodes.Text(_type_text(hints[f.name]) + (" (required)" if required else ""))
+            meaning = nodes.Text(f.metadata.get("doc", ""))
+            if f.default not in (dataclasses.MISSING, None):
+                meaning = nodes.Text(f"{meaning} Default: {f.default!r}.")
+            body += self.row([key, kind, meaning])
+        out.append(table)
+        return out
+
+    @staticmethod
+    def row(cells: list[nodes.Node]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", nodes.paragraph("", "", cell))
+        return row
+
+
+def setup(app):
+    app.add_directive("benchbench-format", FormatReference)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,22 @@
+"""sphinx-benchbench: benchmark pages built from recorded data.
+
+Add ``"sphinx_benchbench"`` to ``extensions`` in ``conf.py``; see
+:mod:`sphinx_benchbench.extension`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Sphinx entry point; imports the extension lazily."""
+    from .extension import setup as _setup
+
+    return _setup(app)

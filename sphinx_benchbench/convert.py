@@ -1,0 +1,263 @@
+"""Validate located YAML values into the dataclasses of :mod:`.model`.
+
+Conversion is driven by the dataclasses' type hints, so the model stays the
+one definition of the format.  It never raises on bad data: every problem is
+collected as a located :class:`~.yamlsource.DataError` and the offending part
+is dropped (an optional field falls back to its default, a list item or
+mapping entry is skipped, an object missing a required field is skipped), so
+the rest of a page still builds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import math
+import os
+import re
+import types
+import typing
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from .model import Located
+from .yamlsource import DataError, LList, LMap
+
+__all__ = ["DATE_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
+
+T = TypeVar("T")
+
+#: Patterns shared with the JSON Schema (:mod:`.schema`).
+IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
+URL_PATTERN = r"^https?://[^\s<>\"]+$"
+_IDENT = re.compile(IDENT_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+_URL = re.compile(URL_PATTERN)
+_MISSING = object()
+
+
+class _Invalid(Exception):  # noqa: N818 - control flow, not an error to show
+    """Raised internally to drop a value; the problem is already recorded."""
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _type_name(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        base, marker = get_args(tp)[:2]
+        return {"path": "a file path", "url": "an http(s) address", "date": "a date (YYYY-MM-DD)",
+                "ident": "an identifier (a-z, 0-9, '-', '_', '.')"}.get(marker, _type_name(base))
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if origin in (list, LList):
+        return "a list"
+    if origin is dict:
+        return "a mapping"
+    if origin in (Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in get_args(tp) if a is not type(None))
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    return {str: "text", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
+
+
+class Converter:
+    """Converts the values of one file; collects problems in :attr:`problems`.
+
+    :param path: the file being converted (for messages and relative paths).
+    :param root: the data folder; file paths may not leave it.
+    :param where: receives the location of every dataclass instance built.
+    """
+
+    def __init__(self, path: str, root: str, where: dict[int, Located]) -> None:
+        self.path = path
+        self.root = os.path.realpath(root)
+        self.where = where
+        self.problems: list[DataError] = []
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.append(DataError(self.path, line, message))
+
+    # -- entry point -------------------------------------------------------
+
+    def convert(self, cls: type[T], value: Any) -> T | None:
+        """Build ``cls`` from a loaded document, or ``None`` if it cannot be built."""
+        if value is None:
+            self.problem(1, "the file is empty")
+            return None
+        try:
+            return self.value(cls, value, 1, "")
+        except _Invalid:
+            return None
+
+    # -- by type -------------------------------------------------------------
+
+    def value(self, tp: Any, value: Any, line: int, what: str) -> Any:
+        origin = get_origin(tp)
+        if origin in (Union, types.UnionType):
+            return self.union(tp, value, line, what)
+        if origin is typing.Annotated:
+            base, marker = get_args(tp)[:2]
+            return self.annotated(marker, self.value(base, value, line, what), line, what)
+        if origin is Literal:
+            if value not in get_args(tp) or isinstance(value, bool) != isinstance(get_args(tp)[0], bool):
+                self.bad(line, what, tp, value)
+            return value
+        if origin is list:
+            return self.sequence(get_args(tp)[0], value, line, what)
+        if origin is dict:
+            return self.mapping(*get_args(tp), value, line, what)
+        if dataclasses.is_dataclass(tp):
+            return self.dataclass(tp, value, line, what)
+        return self.scalar(tp, value, line, what)
+
+    def bad(self, line: int, what: str, tp: Any, value: Any) -> typing.NoReturn:
+        hint = ""
+        if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = "; put it in quotes (unquoted, 3.10 reads as the number 3.1)"
+        self.problem(line, f"{what or 'value'}: expected {_type_name(tp)}, got {_describe(value)}{hint}")
+        raise _Invalid
+
+    def union(self, tp: Any, value: Any, line: int, what: str) -> Any:
+        options = [a for a in get_args(tp) if a is not type(None)]
+        if value is None and len(options) < len(get_args(tp)):
+            return None
+        if len(options) == 1:
+            return self.value(options[0], value, line, what)
+        # Choose the alternative by the value's shape (mapping -> dataclass).
+        for option in options:
+            base = get_args(option)[0] if get_origin(option) is typing.Annotated else option
+            if isinstance(value, dict) == dataclasses.is_dataclass(base):
+                return self.value(option, value, line, what)
+        self.bad(line, what, tp, value)
+
+    def scalar(self, tp: Any, value: Any, line: int, what: str) -> Any:
+        if tp is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, tp) or (tp is not bool and isinstance(value, bool)):
+            self.bad(line, what, tp, value)
+        if tp is float and not math.isfinite(value):
+            self.problem(line, f"{what}: {value} is not a finite number")
+            raise _Invalid
+        if tp is str and not value.strip():
+            self.problem(line, f"{what}: must not be empty")
+            raise _Invalid
+        return value
+
+    def annotated(self, marker: str, value: Any, line: int, what: str) -> Any:
+        if marker in ("nonnegative", "positive"):
+            if value < 0 or (marker == "positive" and value == 0):
+                kind = "greater than zero" if marker == "positive" else "zero or more"
+                self.problem(line, f"{what}: must be {kind}, got {value!r}")
+                raise _Invalid
+        elif marker == "ident":
+            if not _IDENT.match(value):
+                self.problem(line, f"{what}: {value!r} is not an identifier "
+                             "(lower-case letters, digits, '-', '_' and '.')")
+                raise _Invalid
+        elif marker == "url":
+            if not _URL.match(value):
+                self.problem(line, f"{what}: {value!r} is not an http(s) address")
+                raise _Invalid
+        elif marker == "date":
+            if not _DATE.match(value) or not self.valid_date(value):
+                self.problem(line, f"{what}: {value!r} is not a date (YYYY-MM-DD, YYYY-MM or ISO 8601)")
+                raise _Invalid
+        elif marker == "path":
+            return self.file_path(value, line, what)
+        return value
+
+    @staticmethod
+    def valid_date(text: str) -> bool:
+        try:
+            dt.date.fromisoformat(text[:10] if len(text) > 7 else text + "-01")
+        except ValueError:
+            return False
+        return True
+
+    def file_path(self, value: str, line: int, what: str) -> str:
+        """Resolve a path relative to the current file, refusing to leave the data folder."""
+        if os.path.isabs(value) or "\\" in value or "\0" in value:
+            self.problem(line, f"{what}: {value!r} must be a relative path inside the data folder")
+            raise _Invalid
+        resolved = os.path.realpath(os.path.join(os.path.dirname(self.path), value))
+        if os.path.commonpath([resolved, self.root]) != self.root:
+            self.problem(line, f"{what}: {value!r} points outside the data folder; refusing to read it")
+            raise _Invalid
+        if not os.path.isfile(resolved):
+            self.problem(line, f"{what}: file {value!r} not found")
+            raise _Invalid
+        return resolved
+
+    def sequence(self, item_tp: Any, value: Any, line: int, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.bad(line, what, list, value)
+        lines = getattr(value, "item_lines", [line] * len(value))
+        out = []
+        for index, (item, item_line) in enumerate(zip(value, lines, strict=False)):
+            try:
+                out.append(self.value(item_tp, item, item_line, f"{what}[{index}]"))
+            except _Invalid:
+                continue
+        return out
+
+    def mapping(self, key_tp: Any, value_tp: Any, value: Any, line: int, what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.bad(line, what, dict, value)
+        out = {}
+        for key, item in value.items():
+            item_line = value.line_of(key) if isinstance(value, LMap) else line
+            try:
+                key = self.value(key_tp, key, item_line, f"{what} key")
+                out[key] = self.value(value_tp, item, item_line, f"{what}.{key}")
+            except _Invalid:
+                continue
+        return out
+
+    def dataclass(self, cls: Any, value: Any, line: int, what: str) -> Any:
+        if not isinstance(value, dict):
+            self.bad(line, what, cls, value)
+        hints = get_type_hints(cls, include_extras=True)
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        prefix = f"{what}." if what else ""
+        for key in value:
+            if key not in fields:
+                close = difflib.get_close_matches(key, fields, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(fields)})"
+                self.problem(value.line_of(key) if isinstance(value, LMap) else line,
+                             f"{prefix}{key}: unknown key{hint}")
+        kwargs: dict[str, Any] = {}
+        ok = True
+        for name, f in fields.items():
+            raw = value.get(name, _MISSING)
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if raw is _MISSING:
+                if required:
+                    self.problem(line, f"{prefix}{name}: required key is missing")
+                    ok = False
+                continue
+            field_line = value.line_of(name) if isinstance(value, LMap) else line
+            try:
+                kwargs[name] = self.value(hints[name], raw, field_line, f"{prefix}{name}")
+            except _Invalid:
+                ok = ok and not required
+        if not ok:
+            raise _Invalid
+        obj = cls(**kwargs)
+        self.where[id(obj)] = Located(self.path, line)
+        return obj

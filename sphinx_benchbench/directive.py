@@ -1,0 +1,142 @@
+"""The ``benchmark-table`` directive (reStructuredText and MyST alike)."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .loader import BENCHMARK_FILE, load_benchmark
+from .model import Benchmark, Logo
+from .ranking import rank
+from .render import PARTS, Renderer
+from .report import Subtype, warn, warn_data
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+__all__ = ["BenchmarkTableDirective", "data_dir", "forget_loaded"]
+
+#: Benchmarks loaded during the current build, per application.  Several
+#: directives (and pages) using one benchmark load and report it once.
+_loaded: WeakKeyDictionary[Sphinx, dict[str, Benchmark | None]] = WeakKeyDictionary()
+_RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
+
+
+def forget_loaded(app: Sphinx, *_args: object) -> None:
+    """Start each build afresh: data files may have changed since the last one."""
+    _loaded.pop(app, None)
+
+
+def data_dir(env: BuildEnvironment) -> str:
+    """The configured data folder, relative to the folder of ``conf.py``."""
+    return os.path.normpath(os.path.join(env.app.confdir, env.config.benchbench_data_dir))
+
+
+def _list(text: str) -> list[str]:
+    return [item for item in re.split(r"[\s,]+", text.strip()) if item]
+
+
+class BenchmarkTableDirective(SphinxDirective):
+    """Render a benchmark from ``benchbench_data_dir``: table, environment, details."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, object]] = {
+        "parts": directives.unchanged_required,
+        "implementations": directives.unchanged_required,
+        "baseline": directives.unchanged_required,
+        "hardware": directives.unchanged_required,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        bench = self.load(name)
+        if bench is None:
+            return [nodes.paragraph("", f"Benchmark {name!r} could not be shown; see the build log.",
+                                    classes=["bb-error"])]
+        parts = self.parts()
+        impl_ids = self.implementations(bench)
+        baseline = self.options.get("baseline", bench.definition.display.baseline)
+        if baseline == "none":
+            baseline = None
+        elif baseline and bench.implementation(baseline) is None:
+            self.warn(f"baseline {baseline!r} is not an implementation of {name!r}")
+            baseline = None
+        tables = rank(bench, impl_ids, baseline, self.options.get("hardware"))
+        if self.options.get("hardware") and not tables:
+            self.warn(f"no results of {name!r} on hardware {self.options['hardware']!r}")
+        renderer = Renderer(bench, tables, self.image_uri, self.new_id)
+        container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
+        self.set_source_info(container)
+        for part in parts:
+            container.extend(getattr(renderer, part)())
+        return [container]
+
+    # -- helpers ------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        warn(message, self.get_location(), Subtype.directive)
+
+    def load(self, name: str) -> Benchmark | None:
+        """Load once per build, report the data's problems once, note dependencies."""
+        root = data_dir(self.env)
+        cache = _loaded.setdefault(self.env.app, {})
+        if name not in cache:
+            bench, problems = load_benchmark(root, name)
+            for problem in problems:
+                if bench is None and problem.path == root:
+                    self.warn(problem.message)  # unknown benchmark: the directive's fault
+                else:
+                    warn_data(problem)
+            cache[name] = bench
+        bench = cache[name]
+        files = bench.files if bench else [os.path.join(root, name, BENCHMARK_FILE), root]
+        for path in files:
+            if os.path.exists(path):
+                self.env.note_dependency(path)
+        return bench
+
+    def parts(self) -> list[str]:
+        parts = _list(self.options.get("parts", " ".join(PARTS)))
+        unknown = [p for p in parts if p not in PARTS]
+        if unknown:
+            self.warn(f"unknown part(s) {', '.join(unknown)} in :parts: (known: {', '.join(PARTS)})")
+        return [p for p in parts if p in PARTS]
+
+    def implementations(self, bench: Benchmark) -> list[str] | None:
+        if "implementations" not in self.options:
+            return None
+        wanted = _list(self.options["implementations"])
+        for impl_id in wanted:
+            if bench.implementation(impl_id) is None:
+                self.warn(f"{impl_id!r} is not an implementation of {bench.id!r}")
+        return wanted
+
+    def image_uri(self, logo: Logo) -> str | None:
+        """Image URI relative to this document; ``stem.*`` when raster twins exist."""
+        if not logo.image:
+            return logo.url
+        docdir = os.path.dirname(self.env.doc2path(self.env.docname))
+        stem, ext = os.path.splitext(logo.image)
+        twins = ext.lower() == ".svg" and any(os.path.isfile(stem + e) for e in _RASTER_OR_PDF)
+        uri = os.path.relpath(stem + ".*" if twins else logo.image, docdir)
+        return uri.replace(os.sep, "/")
+
+    def new_id(self, name: str) -> str:
+        """An id unique within the document, stable across rebuilds."""
+        used: set[str] = self.env.temp_data.setdefault("benchbench_ids", set())
+        base = nodes.make_id(name)
+        candidate, n = base, 1
+        while candidate in used or candidate in self.state.document.ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        used.add(candidate)
+        return candidate

@@ -1,0 +1,40 @@
+"""Wire the extension into Sphinx: configuration, directive, HTML shapes."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .directive import BenchmarkTableDirective, forget_loaded
+from .html import setup_html
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__all__ = ["setup"]
+
+STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    """Ship the stylesheet as a package static file."""
+    config.html_static_path.append(STATIC_DIR)
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value(
+        "benchbench_data_dir", "data", "env", str,
+        "Folder holding the benchmark data, relative to the folder of conf.py.",
+    )
+    app.add_directive("benchmark-table", BenchmarkTableDirective)
+    setup_html(app)
+    app.connect("config-inited", add_static_path)
+    app.connect("env-before-read-docs", forget_loaded)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,210 @@
+"""Load a benchmark folder: files, registries, cross-references and results.
+
+This is the typed API shared by the Sphinx extension and the runners::
+
+    from sphinx_benchbench.loader import load_benchmark
+    bench, problems = load_benchmark("data", "maskrcnn-training")
+
+``bench`` is ``None`` only when ``benchmark.yaml`` itself cannot be used;
+``problems`` lists every located :class:`DataError`, and whatever they concern
+has been left out of ``bench``, so callers can always render the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+
+from .convert import Converter
+from .model import (
+    STATISTICS,
+    Benchmark,
+    BenchmarkFile,
+    Hardware,
+    HardwareFile,
+    Implementation,
+    Located,
+    Logo,
+    LogosFile,
+    Result,
+    ResultsFile,
+)
+from .yamlsource import DataError, load_yaml
+
+__all__ = ["BENCHMARK_FILE", "DataError", "list_benchmarks", "load_benchmark"]
+
+BENCHMARK_FILE = "benchmark.yaml"
+LOGOS_FILE = "logos.yaml"
+HARDWARE_FILE = "hardware.yaml"
+RESULTS_DIR = "results"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def list_benchmarks(root: str) -> list[str]:
+    """Names of the benchmark folders under ``root``."""
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return []
+    return [n for n in names if _NAME.match(n) and os.path.isfile(os.path.join(root, n, BENCHMARK_FILE))]
+
+
+class _Load:
+    """State of one load: the problems found and what each object came from."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.problems: list[DataError] = []
+        self.where: dict[int, Located] = {}
+        self.files: list[str] = []
+
+    def file(self, cls: type, path: str):
+        self.files.append(path)
+        try:
+            data = load_yaml(path)
+        except DataError as exc:
+            self.problems.append(exc)
+            return None
+        conv = Converter(path, self.root, self.where)
+        obj = conv.convert(cls, data)
+        self.problems.extend(conv.problems)
+        return obj
+
+    def problem(self, obj: object, message: str) -> None:
+        loc = self.where.get(id(obj))
+        self.problems.append(DataError(loc.path if loc else self.root, loc.line if loc else None, message))
+
+    def registry(self, name: str, cls: type, attr: str) -> dict:
+        path = os.path.join(self.root, name)
+        if not os.path.exists(path):
+            return {}
+        loaded = self.file(cls, path)
+        return getattr(loaded, attr) if loaded else {}
+
+
+def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark | None, list[DataError]]:
+    """Load and validate ``root/name``; see the module docstring."""
+    root = os.path.abspath(os.fspath(root))
+    load = _Load(root)
+    folder = os.path.join(root, name)
+    path = os.path.join(folder, BENCHMARK_FILE)
+    if not _NAME.match(name) or not os.path.isfile(path):
+        known = ", ".join(list_benchmarks(root)) or "none"
+        return None, [DataError(root, None, f"unknown benchmark {name!r} (known: {known})")]
+    logos: dict[str, Logo] = load.registry(LOGOS_FILE, LogosFile, "logos")
+    hardware: dict[str, Hardware] = load.registry(HARDWARE_FILE, HardwareFile, "hardware")
+    definition: BenchmarkFile | None = load.file(BenchmarkFile, path)
+    if definition is None:
+        return None, load.problems
+    definition = _check_definition(load, definition, logos, hardware)
+    patch_text = _read_patches(load, definition)
+    results = _load_results(load, folder, definition, hardware)
+    load.files.extend(sorted(patch_text))
+    bench = Benchmark(
+        id=name,
+        folder=folder,
+        definition=definition,
+        results=results,
+        logos=logos,
+        hardware=hardware,
+        patch_text=patch_text,
+        files=load.files,
+        where=load.where,
+    )
+    return bench, load.problems
+
+
+def _check_definition(
+    load: _Load, definition: BenchmarkFile, logos: dict[str, Logo], hardware: dict[str, Hardware]
+) -> BenchmarkFile:
+    """Resolve references inside ``benchmark.yaml``; drop what does not resolve."""
+    impls: list[Implementation] = []
+    seen: set[str] = set()
+    for impl in definition.implementations:
+        if impl.id in seen:
+            load.problem(impl, f"implementation id {impl.id!r} is used twice; the second is ignored")
+            continue
+        seen.add(impl.id)
+        changes: dict[str, object] = {}
+        if impl.logo and impl.logo not in logos:
+            load.problem(impl, f"{impl.id}: logo {impl.logo!r} is not in {LOGOS_FILE}; showing the name")
+            changes["logo"] = None
+        missing = [f for f in impl.frameworks if f not in logos]
+        for fw in missing:
+            load.problem(impl, f"{impl.id}: framework icon {fw!r} is not in {LOGOS_FILE}")
+        if missing:
+            changes["frameworks"] = [f for f in impl.frameworks if f in logos]
+        if changes:
+            new = dataclasses.replace(impl, **changes)
+            load.where[id(new)] = load.where[id(impl)]
+            impl = new
+        impls.append(impl)
+    changes = {"implementations": impls}
+    if definition.hardware and definition.hardware not in hardware:
+        load.problem(definition, f"hardware {definition.hardware!r} is not in {HARDWARE_FILE}")
+        changes["hardware"] = None
+    display = definition.display
+    for ref in [display.baseline, *display.order]:
+        if ref and ref not in seen:
+            load.problem(display, f"display: {ref!r} is not an implementation of this benchmark")
+    new_display = dataclasses.replace(
+        display,
+        baseline=display.baseline if display.baseline in seen else None,
+        order=[i for i in display.order if i in seen],
+    )
+    load.where[id(new_display)] = load.where.get(id(display), load.where[id(definition)])
+    changes["display"] = new_display
+    new_def = dataclasses.replace(definition, **changes)
+    load.where[id(new_def)] = load.where[id(definition)]
+    return new_def
+
+
+def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
+    """Read every patch verbatim (the page shows them byte for byte)."""
+    texts: dict[str, str] = {}
+    for impl in definition.implementations:
+        for patch in impl.patches:
+            try:
+                with open(patch.file, encoding="utf-8", newline="") as f:
+                    texts[patch.file] = f.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                load.problem(patch, f"{impl.id}: cannot read patch {os.path.basename(patch.file)}: {exc}")
+    return texts
+
+
+def _load_results(
+    load: _Load, folder: str, definition: BenchmarkFile, hardware: dict[str, Hardware]
+) -> list[Result]:
+    results_dir = os.path.join(folder, RESULTS_DIR)
+    if os.path.isdir(results_dir):
+        load.files.append(results_dir)  # its mtime changes when a result is added
+    impl_ids = {i.id for i in definition.implementations}
+    out: list[Result] = []
+    for path in sorted(glob.glob(os.path.join(glob.escape(results_dir), "*.yaml"))):
+        recording: ResultsFile | None = load.file(ResultsFile, path)
+        for result in recording.results if recording else []:
+            if result.implementation not in impl_ids:
+                load.problem(result, f"result for unknown implementation {result.implementation!r}; ignored")
+                continue
+            if isinstance(result.hardware, str) and result.hardware not in hardware:
+                load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored")
+                continue
+            if not result.samples and result.value is None:
+                load.problem(result, "a result needs a value or samples; ignored")
+                continue
+            if result.samples and result.value is not None:
+                expected = float(STATISTICS[definition.metric.statistic](result.samples))
+                if abs(expected - result.value) > 1e-9 * max(1.0, abs(expected)):
+                    load.problem(
+                        result,
+                        f"value {result.value} is not the {definition.metric.statistic} "
+                        f"of its samples ({expected:g}); showing the {definition.metric.statistic}",
+                    )
+                    new = dataclasses.replace(result, value=None)
+                    load.where[id(new)] = load.where[id(result)]
+                    result = new
+            out.append(result)
+    return out
+

@@ -1,0 +1,422 @@
+"""The data model: what a benchmark folder under ``data/`` holds.
+
+These dataclasses are the one definition of the format.  The validator
+(:mod:`sphinx_benchbench.convert`) reads YAML into them by their type hints,
+the JSON Schema (:mod:`sphinx_benchbench.schema`) and the data-format reference
+page are generated from them, and the runners write results through them.  A
+field's ``doc`` metadata is its documentation in all three places.
+
+Layout of a data folder::
+
+    data/
+      logos.yaml            # shared registry: project logos and framework icons
+      hardware.yaml         # shared registry: hardware profiles
+      logos/...             # local image files named by logos.yaml
+      <benchmark>/
+        benchmark.yaml      # the benchmark definition and its implementations
+        patches/*.diff      # patches, verbatim
+        results/*.yaml      # results, one file per recording (history is kept)
+
+Identity versus description: what makes two results comparable (the benchmark
+definition, the implementation's commands and commit, the hardware) is kept
+apart from what merely describes a result (software versions, dates, who).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+__all__ = [
+    "STATISTICS",
+    "Accelerator",
+    "Batch",
+    "Benchmark",
+    "BenchmarkFile",
+    "Display",
+    "FilePath",
+    "Hardware",
+    "HardwareFile",
+    "Implementation",
+    "Logo",
+    "LogosFile",
+    "Measurement",
+    "Metric",
+    "ModelInfo",
+    "Patch",
+    "Provenance",
+    "Result",
+    "ResultsFile",
+    "Source",
+    "Step",
+    "Url",
+    "Window",
+    "doc",
+]
+
+#: A file path relative to the file that names it, which must stay inside the
+#: data folder.  The validator resolves it and checks that it exists.
+FilePath = Annotated[str, "path"]
+#: An ``http(s)://`` address.
+Url = Annotated[str, "url"]
+#: A date, ``YYYY-MM-DD`` or ``YYYY-MM`` (when only the month is known), or an
+#: ISO 8601 timestamp.
+DateText = Annotated[str, "date"]
+#: A number that must be finite and not negative.
+NonNegative = Annotated[float, "nonnegative"]
+#: An integer greater than zero.
+PositiveInt = Annotated[int, "positive"]
+#: An identifier: lower-case letters, digits, ``-``, ``_`` and ``.``.
+Ident = Annotated[str, "ident"]
+
+#: How a result's value is derived from repeated runs' samples.
+STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
+
+
+def doc(text: str, **extra: object) -> dict[str, object]:
+    """Field metadata: its documentation, shared by schema, docs and messages."""
+    return {"doc": " ".join(text.split()), **extra}
+
+
+def _f(text: str, default: object = None, **extra: object):
+    if isinstance(default, (list, dict)):
+        factory = type(default)
+        return field(default_factory=factory, metadata=doc(text, **extra))
+    return field(default=default, metadata=doc(text, **extra))
+
+
+def _req(text: str, **extra: object):
+    return field(metadata=doc(text, **extra))
+
+
+# --------------------------------------------------------------------------
+# Shared registries
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A project logo or framework icon, shared by every benchmark."""
+
+    name: str = _req("Name of the project or framework; the image's alt text.")
+    image: FilePath | None = _f(
+        "Local image file, relative to ``logos.yaml``.  Copied into the build, so "
+        "offline builds and PDFs show it.  Put a PNG or PDF next to an SVG with the "
+        "same stem and builders that cannot show SVG (LaTeX) use that instead."
+    )
+    url: Url | None = _f("Remote image address, used only when there is no local ``image``.")
+    link: Url | None = _f("Where the logo links to (the project's home page).")
+
+
+@dataclass(frozen=True)
+class LogosFile:
+    """``data/logos.yaml``."""
+
+    logos: dict[Ident, Logo] = _f("Logos and icons by id.", {})
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """The accelerators of a machine."""
+
+    model: str = _req("Accelerator model, e.g. ``NVIDIA V100-SXM2-32GB``.")
+    count: PositiveInt = _req("How many were used.")
+    memory_gb: NonNegative | None = _f("Memory of one accelerator, GiB.")
+    driver: str | None = _f("Driver version.")
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """A hardware profile: what a result was measured on."""
+
+    label: str = _req("Short human description, shown on the page.")
+    accelerator: Accelerator | None = _f("Accelerators used, if any.")
+    interconnect: str | None = _f("Accelerator interconnect, e.g. ``NVLink``.")
+    cpu: str | None = _f("CPU model.")
+    cpu_count: PositiveInt | None = _f("Logical CPUs available.")
+    memory_gb: NonNegative | None = _f("Main memory, GiB.")
+    notes: str | None = _f("Anything else a reader needs to know.")
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        """What makes two machines comparable (the label is only a description)."""
+        acc = self.accelerator
+        acc_id = (acc.model, acc.count) if acc else None
+        return (acc_id, self.interconnect, None if acc else self.cpu)
+
+
+@dataclass(frozen=True)
+class HardwareFile:
+    """``data/hardware.yaml``."""
+
+    hardware: dict[Ident, Hardware] = _f("Hardware profiles by id.", {})
+
+
+# --------------------------------------------------------------------------
+# The benchmark definition
+
+
+@dataclass(frozen=True)
+class Metric:
+    """The number the table ranks by."""
+
+    label: str = _req("Column header, e.g. ``Throughput``.")
+    unit: str = _req("Unit, e.g. ``img/s``; shown in the header.")
+    direction: Literal["higher", "lower"] = _req("Whether higher or lower is better.")
+    key: Ident = _f("Machine name of the metric.", "value")
+    decimals: Annotated[int, "nonnegative"] = _f("Decimals shown in the table.", 0)
+    statistic: Literal["median", "mean", "min", "max"] = _f(
+        "Which statistic of repeated runs a result's value is (and the table shows).",
+        "median",
+    )
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of a run that is measured."""
+
+    start: Annotated[int, "nonnegative"] = _req(
+        "Step whose completion starts the clock (so 100-500 times 400 steps)."
+    )
+    end: PositiveInt = _req("Last counted step (inclusive).")
+    unit: str = _f("What is counted.", "iteration")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Batch sizes."""
+
+    per_device: PositiveInt | None = _f("Samples per accelerator per step.")
+    total: PositiveInt | None = _f("Samples per step over all accelerators.")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """How the metric is measured."""
+
+    description: str = _req("What is measured and why, in a sentence or two.")
+    window: Window | None = _f("Measured window, e.g. iterations 100 to 500.")
+    timed: str | None = _f("What exactly is inside the timer.")
+    batch: Batch | None = _f("Batch sizes.")
+    precision: str | None = _f("Numeric precision, e.g. ``fp32``.")
+    caveats: list[str] = _f("Why the number may not compare with other numbers.", [])
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The model being benchmarked."""
+
+    description: str = _req("The model, e.g. an end-to-end R-50-FPN Mask R-CNN.")
+    link: Url | None = _f("Reference for the model or its configuration.")
+    notes: str | None = _f("Further notes.")
+
+
+@dataclass(frozen=True)
+class Display:
+    """How the page presents the benchmark."""
+
+    baseline: Ident | None = _f(
+        "Implementation the relative column compares against (the directive's "
+        "``:baseline:`` option overrides it)."
+    )
+    order: list[Ident] = _f(
+        "Order of implementations with equal values (and of the detail sections); "
+        "by default the order of ``implementations``.",
+        [],
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an implementation's code comes from."""
+
+    repository: Url | None = _f("Repository to clone.")
+    ref: str | None = _f("Release tag, branch or (abbreviated) commit shown on the page.")
+    kind: Literal["release", "commit", "branch", "none"] = _f(
+        "What ``ref`` is; ``none`` when the page names no version.", "commit"
+    )
+    commit: str | None = _f("Full commit hash the ref resolved to, when known.")
+
+    @property
+    def ref_link(self) -> str | None:
+        """Link to the ref on its forge, when the repository is a GitHub/GitLab URL."""
+        if not (self.repository and self.ref and self.kind != "none"):
+            return None
+        base = self.repository.rstrip("/").removesuffix(".git")
+        if "github.com/" in base or "gitlab.com/" in base:
+            sep = "/-/" if "gitlab.com/" in base else "/"
+            what = "tree" if self.kind in ("release", "branch") else "commit"
+            return f"{base}{sep}{what}/{self.commit or self.ref}"
+        return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A preparation step run before the commands."""
+
+    run: str = _req("The command.")
+    purpose: str | None = _f("Why it is needed, shown before the command.")
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A patch applied to the implementation's source, kept verbatim as a file."""
+
+    file: FilePath = _req("The ``.diff`` file, relative to ``benchmark.yaml``.")
+    summary: str = _req("One line saying what the patch does (the collapsed block's title).")
+    collapsed: bool = _f("Collapse the patch behind a click in HTML.", True)
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """One implementation compared by the benchmark."""
+
+    id: Ident = _req("Identifier used by results and options.")
+    name: str = _req("Display name.")
+    label: str | None = _f("Text in the table when it differs from ``name``.")
+    link: Url | None = _f("Project home page; the name and logo link here.")
+    logo: Ident | None = _f("Logo id from ``logos.yaml``; replaces the label in the table.")
+    frameworks: list[Ident] = _f("Framework icon ids from ``logos.yaml``.", [])
+    subject: bool = _f("Whether this is the implementation the page is about.", False)
+    source: Source | None = _f("Where its code comes from.")
+    lead: str | None = _f("Sentence before the commands, replacing the one derived from ``source``.")
+    setup: list[Step] = _f("Preparation steps, in order.", [])
+    env: dict[str, str] = _f("Environment variables for the commands.", {})
+    patches: list[Patch] = _f("Patches to apply to the source.", [])
+    commands: list[str] = _f("The commands that run the benchmark, in order.", [])
+    notes: list[str] = _f("Notes shown after the commands.", [])
+
+    @property
+    def table_label(self) -> str:
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class BenchmarkFile:
+    """``data/<benchmark>/benchmark.yaml``."""
+
+    title: str = _req("Title of the comparison.")
+    metric: Metric = _req("The metric the table shows.")
+    measurement: Measurement = _req("How the metric is measured.")
+    implementations: list[Implementation] = _req("The implementations compared.")
+    summary: str | None = _f("A sentence introducing the comparison.")
+    task: str | None = _f("Task, e.g. instance segmentation training.")
+    dataset: str | None = _f("Data set the runs use.")
+    model: ModelInfo | None = _f("The model.")
+    hardware: Ident | None = _f("Default hardware profile id for results that name none.")
+    display: Display = field(default_factory=Display, metadata=doc("Presentation preferences."))
+    schema: Literal[1] = _f("Format version.", 1)
+
+
+# --------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who produced a number and where it comes from."""
+
+    by: str = _req("Who measured or reported it (a team or project, not a user name).")
+    source: Url | None = _f("Where it was published, for reported or copied numbers.")
+    note: str | None = _f("Anything else about where the number comes from.")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One recorded result of one implementation."""
+
+    implementation: Ident = _req("Implementation id.")
+    recorded: DateText = _req("When it was measured.")
+    status: Literal["measured", "reported", "copied", "estimated"] = _req(
+        "``measured`` by this project's runner, ``reported`` by the implementation's "
+        "project, ``copied`` from a published page, or ``estimated``."
+    )
+    provenance: Provenance = _req("Who produced it and where it comes from.")
+    value: NonNegative | None = _f(
+        "The result, in the metric's unit.  Optional when ``samples`` are given: it is "
+        "then the metric's statistic of them."
+    )
+    samples: list[NonNegative] = _f("Value of each repeated run.", [])
+    hardware: Ident | Hardware | None = _f(
+        "Hardware profile id from ``hardware.yaml``, or a full description "
+        "(the runners record one).  Defaults to the benchmark's."
+    )
+    software: dict[str, str] = _f(
+        "Versions of the software it ran with, by package (``python``, ``cuda``, "
+        "``cudnn``, ``torch``, ...).  Quote them: ``3.10`` unquoted is the number 3.1.",
+        {},
+    )
+    commit: str | None = _f("The implementation commit that was measured.")
+    settings: dict[str, str] = _f("Settings that deviate from the benchmark's definition.", {})
+    log: FilePath | None = _f("Raw log of the run, relative to the results file.")
+    superseded: bool = _f("Kept as history but not shown in the table.", False)
+    note: str | None = _f("Anything a reader of this number should know.")
+
+    def stat(self, statistic: str) -> float:
+        """The value, or the given statistic of the samples when no value is set."""
+        if self.value is not None:
+            return self.value
+        return float(STATISTICS[statistic](self.samples))
+
+    @property
+    def date(self) -> dt.date:
+        """The recorded date (first of the month when only the month is known)."""
+        text = self.recorded
+        if len(text) == 7:
+            text += "-01"
+        return dt.date.fromisoformat(text[:10])
+
+
+@dataclass(frozen=True)
+class ResultsFile:
+    """``data/<benchmark>/results/*.yaml``: one recording (one or more results)."""
+
+    results: list[Result] = _req("The results recorded together.")
+    schema: Literal[1] = _f("Format version.", 1)
+
+
+# --------------------------------------------------------------------------
+# What the loader hands to the directive
+
+
+@dataclass(frozen=True)
+class Located:
+    """A file and line, for messages about a loaded object."""
+
+    path: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Benchmark:
+    """A loaded benchmark: its definition, resolved registries and its results.
+
+    Everything is validated; file paths are absolute and inside the data folder.
+    ``where`` maps objects (by ``id()``) to the file and line they came from.
+    """
+
+    id: str
+    folder: str
+    definition: BenchmarkFile
+    results: list[Result]
+    logos: dict[str, Logo]
+    hardware: dict[str, Hardware]
+    patch_text: dict[str, str]
+    files: list[str]
+    where: dict[int, Located] = field(default_factory=dict)
+
+    def locate(self, obj: object) -> Located | None:
+        return self.where.get(id(obj))
+
+    def implementation(self, impl_id: str) -> Implementation | None:
+        return next((i for i in self.definition.implementations if i.id == impl_id), None)
+
+    def hardware_of(self, result: Result) -> Hardware | None:
+        hw = result.hardware if result.hardware is not None else self.definition.hardware
+        if isinstance(hw, Hardware):
+            return hw
+        return self.hardware.get(hw) if hw else None

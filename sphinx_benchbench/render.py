@@ -1,0 +1,340 @@
+"""Build the page's docutils nodes from a loaded benchmark.
+
+Only stock, builder-agnostic docutils nodes are made here, so every builder
+(HTML, LaTeX, text, ...) renders them; HTML-only shapes such as the collapsed
+patch are made later by :mod:`.html`.  Data is never parsed as markup: every
+string becomes a text node, which each writer escapes for its format.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from docutils import nodes
+
+from .model import Benchmark, Implementation, Logo, Patch, Result
+from .ranking import Row, Table
+
+__all__ = ["PARTS", "SOFTWARE_NAMES", "Renderer"]
+
+#: The parts a ``benchmark-table`` directive can show, in their default order.
+PARTS = ("summary", "environment", "table", "details")
+
+#: How package keys of ``software`` are written on the page.
+SOFTWARE_NAMES = {
+    "python": "Python",
+    "cuda": "CUDA",
+    "cudnn": "cuDNN",
+    "nccl": "NCCL",
+    "torch": "PyTorch",
+    "torchvision": "torchvision",
+    "tensorflow": "TensorFlow",
+    "keras": "Keras",
+    "mxnet": "MXNet",
+    "caffe2": "Caffe2",
+    "jax": "JAX",
+    "sphinx": "Sphinx",
+    "docutils": "docutils",
+}
+
+#: Classes on the collapsible patch container; :mod:`.html` turns it into <details>.
+COLLAPSIBLE = "bb-collapsible"
+LOGO_HEIGHT = "15pt"
+
+
+def _text(text: str) -> nodes.Text:
+    return nodes.Text(text)
+
+
+def _link(children: list[nodes.Node] | str, url: str | None) -> nodes.Node:
+    """A reference to ``url``, or the bare content when there is none."""
+    if isinstance(children, str):
+        children = [_text(children)]
+    if not url:
+        return nodes.inline("", "", *children)
+    return nodes.reference("", "", *children, refuri=url, internal=False)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def month(result: Result) -> str:
+    """The recorded date as a reader wants it: ``May 2020`` or ``3 May 2020``."""
+    date = result.date
+    return date.strftime("%B %Y") if len(result.recorded) == 7 else f"{date.day} {date:%B %Y}"
+
+
+@dataclass
+class Renderer:
+    """Makes the nodes of one directive.
+
+    :param image_uri: turns a logo into an image URI for the current document,
+        or ``None`` when it has no image.
+    :param new_id: returns an id unique in the document for the given name.
+    """
+
+    bench: Benchmark
+    tables: list[Table]
+    image_uri: Callable[[Logo], str | None]
+    new_id: Callable[[str], str]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for table in self.tables for row in table.rows]
+
+    # -- summary ----------------------------------------------------------
+
+    def summary(self) -> list[nodes.Node]:
+        text = self.bench.definition.summary
+        return [nodes.paragraph("", text, classes=["bb-summary"])] if text else []
+
+    # -- environment and method -----------------------------------------
+
+    def environment(self) -> list[nodes.Node]:
+        d = self.bench.definition
+        items: list[tuple[str, list[nodes.Node]]] = []
+        hardware = [t.hardware.label if t.hardware else "not recorded" for t in self.tables]
+        if hardware:
+            items.append(("Hardware", [_text("; ".join(hardware) + ".")]))
+        software = self._software()
+        if software:
+            items.append(("Software", software))
+        if d.model:
+            model: list[nodes.Node] = [_link(d.model.description, d.model.link)]
+            if d.model.notes:
+                model.append(_text(" " + d.model.notes))
+            items.append(("Model", model))
+        if d.dataset:
+            items.append(("Data", [_text(d.dataset)]))
+        metric = [_text(d.measurement.description)]
+        metric += [_text(" " + c) for c in d.measurement.caveats]
+        items.append(("Metric", metric))
+        setting = self._settings()
+        if setting:
+            items.append(("Settings", [_text(setting)]))
+        measured = self._campaigns()
+        if measured:
+            items.append(("Measured", measured))
+        bullets = nodes.bullet_list(classes=["bb-environment"])
+        for label, content in items:
+            para = nodes.paragraph("", "", nodes.strong("", label + ":"), _text(" "), *content)
+            bullets += nodes.list_item("", para)
+        return [bullets]
+
+    def _settings(self) -> str:
+        m = self.bench.definition.measurement
+        parts = []
+        if m.window:
+            parts.append(f"{m.window.unit}s {m.window.start}-{m.window.end} measured")
+        if m.batch and m.batch.per_device:
+            parts.append(f"{m.batch.per_device} per device")
+        if m.batch and m.batch.total:
+            parts.append(f"{m.batch.total} per {m.window.unit if m.window else 'step'} in all")
+        if m.precision:
+            parts.append(f"{m.precision} precision")
+        if m.timed:
+            parts.append(f"timed: {m.timed}")
+        return "; ".join(parts) + "." if parts else ""
+
+    def _software(self) -> list[nodes.Node]:
+        """Versions shared by all rows once; rows that differ grouped by their versions."""
+        rows = self.rows
+        versions: dict[str, set[str]] = {}
+        for row in rows:
+            for pkg, version in row.result.software.items():
+                versions.setdefault(pkg, set()).add(version)
+        differ = [p for p, v in versions.items() if len(v) > 1]
+        same = [f"{_pkg(p)} {next(iter(v))}" for p, v in versions.items() if len(v) == 1]
+        groups: dict[str, list[str]] = {}
+        for row in rows:
+            key = ", ".join(f"{_pkg(p)} {row.result.software.get(p, '?')}" for p in differ)
+            groups.setdefault(key, []).append(row.impl.name)
+        parts = same + [f"{key} ({_and(names)})" for key, names in groups.items() if differ]
+        if not parts:
+            return []
+        out: list[nodes.Node] = [_text("; ".join(parts) + ".")]
+        if differ:
+            out.append(nodes.emphasis(
+                "", f" Rows differ in {_and([_pkg(p) for p in differ])}: compare them with care.",
+                classes=["bb-differ"]))
+        return out
+
+    def _campaigns(self) -> list[nodes.Node]:
+        """When and by whom rows were measured, grouped, so mixed campaigns show."""
+        groups: dict[tuple[str, str, str, str | None], list[str]] = {}
+        for row in self.rows:
+            r = row.result
+            key = (month(r), r.status, r.provenance.by, r.provenance.source)
+            groups.setdefault(key, []).append(row.impl.name)
+        out: list[nodes.Node] = []
+        for n, ((when, status, by, source), names) in enumerate(groups.items()):
+            if n:
+                out.append(_text("; "))
+            scope = "" if len(groups) == 1 else f" ({_and(names)})"
+            out.append(_text(f"{when}{scope}, "))
+            out.extend(_provenance(status, by, source))
+        if out:
+            out.append(_text("."))
+        return out
+
+    # -- the table ----------------------------------------------------------
+
+    def table(self) -> list[nodes.Node]:
+        if not self.tables:
+            return [nodes.paragraph("", "No results recorded yet.", classes=["bb-empty"])]
+        return [self._table(t, len(self.tables) > 1) for t in self.tables]
+
+    def _table(self, table: Table, caption: bool) -> nodes.table:
+        metric = self.bench.definition.metric
+        headers = ["Implementation", f"{metric.label} ({metric.unit})"]
+        if table.baseline:
+            base = self.bench.implementation(table.baseline)
+            headers.append(f"Relative to {base.name if base else table.baseline}")
+        node = nodes.table(classes=["bb-table"])
+        if caption and table.hardware:
+            node += nodes.title("", table.hardware.label)
+        group = nodes.tgroup(cols=len(headers))
+        node += group
+        for width in [3, 1, 1][: len(headers)]:
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        head += self._row([[_text(h)] for h in headers])
+        group += head
+        body = nodes.tbody()
+        for row in table.rows:
+            cells = [self._label(row.impl), self._value(row)]
+            if table.baseline:
+                rel = f"{row.relative:.2f}x" if row.relative is not None else "-"
+                cells.append([_text(rel)])
+            body += self._row(cells, subject=row.impl.subject)
+        group += body
+        return node
+
+    @staticmethod
+    def _row(cells: Iterable[list[nodes.Node]], subject: bool = False) -> nodes.row:
+        row = nodes.row(classes=["bb-subject"] if subject else [])
+        for content in cells:
+            row += nodes.entry("", nodes.paragraph("", "", *content))
+        return row
+
+    def _image(self, logo: Logo, classes: list[str]) -> nodes.Node | None:
+        uri = self.image_uri(logo)
+        if not uri:
+            return None
+        image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=classes)
+        return _link([image], logo.link)
+
+    def _label(self, impl: Implementation) -> list[nodes.Node]:
+        logos = self.bench.logos
+        logo = logos.get(impl.logo) if impl.logo else None
+        image = self._image(logo, ["bb-logo"]) if logo else None
+        out = [image or _link(impl.table_label, impl.link)]
+        for fw in impl.frameworks:
+            icon = self._image(logos[fw], ["bb-icon"])
+            out += [_text(" "), icon or nodes.inline("", logos[fw].name, classes=["bb-icon-text"])]
+        return out
+
+    def _value(self, row: Row) -> list[nodes.Node]:
+        decimals = self.bench.definition.metric.decimals
+        out: list[nodes.Node] = [_text(f"{row.value:.{decimals}f}")]
+        if row.spread is not None:
+            out.append(nodes.inline(
+                "", f" ±{row.spread:.1%} (n={len(row.samples)})", classes=["bb-spread"]))
+        return out
+
+    # -- details ------------------------------------------------------------
+
+    def details(self) -> list[nodes.Node]:
+        # Table order; implementations without results last: they still document how to run.
+        results = {row.impl.id: row.result for row in reversed(self.rows)}
+        shown = {row.impl.id: row.impl for row in self.rows}
+        for impl in self.bench.definition.implementations:
+            shown.setdefault(impl.id, impl)
+        return [self._impl(impl, results.get(impl.id)) for impl in shown.values()]
+
+    def _impl(self, impl: Implementation, result: Result | None) -> nodes.container:
+        box = nodes.container(classes=["bb-impl"])
+        box["ids"].append(self.new_id(f"{self.bench.id}-{impl.id}"))
+        box += self._lead(impl)
+        for step in impl.setup:
+            box += nodes.paragraph("", (step.purpose or "Prepare") + ":")
+            box += _code(step.run, "bash")
+        for patch in impl.patches:
+            box += nodes.paragraph("", "", _text("Apply the patch "),
+                                   nodes.emphasis("", patch.summary), _text(" (below)."))
+        if impl.commands:
+            env = [f"export {k}={shlex.quote(v)}" for k, v in impl.env.items()]
+            box += nodes.paragraph("", "Run:")
+            box += _code("\n".join([*env, *impl.commands]), "bash")
+        for note in impl.notes:
+            box += nodes.paragraph("", note, classes=["bb-note"])
+        if result is not None:
+            box += self._provenance(result)
+        for patch in impl.patches:
+            box += self._patch(patch)
+        return box
+
+    def _lead(self, impl: Implementation) -> nodes.paragraph:
+        name = nodes.strong("", "", _link(impl.name, impl.link))
+        para = nodes.paragraph("", "", name, classes=["bb-lead"])
+        src = impl.source
+        if impl.lead:
+            para += _text(": " + impl.lead)
+        elif src and src.ref and src.kind != "none":
+            phrase = {"release": "release", "commit": "commit", "branch": "branch"}[src.kind]
+            para += _text(f": at {phrase} ")
+            para += _link([nodes.literal("", src.ref)], src.ref_link)
+            para += _text(".")
+        return para
+
+    def _provenance(self, result: Result) -> nodes.paragraph:
+        metric = self.bench.definition.metric
+        hw = self.bench.hardware_of(result)
+        value = f"{result.stat(metric.statistic):.{metric.decimals}f} {metric.unit}"
+        para = nodes.paragraph("", "", classes=["bb-result"])
+        para += nodes.strong("", "Result:")
+        para += _text(f" {value}, {month(result)}, ")
+        para.extend(_provenance(result.status, result.provenance.by, result.provenance.source))
+        details = []
+        if hw:
+            details.append(f"on {hw.label}")
+        if result.software:
+            details.append("with " + ", ".join(
+                f"{_pkg(k)} {v}" for k, v in result.software.items()))
+        if result.commit:
+            details.append(f"commit {result.commit}")
+        para += _text((" " + "; ".join(details) if details else "") + ".")
+        if result.note:
+            para += _text(" " + result.note)
+        return para
+
+    def _patch(self, patch: Patch) -> nodes.container:
+        text = self.bench.patch_text.get(patch.file)
+        box = nodes.container(classes=["bb-patch", *([COLLAPSIBLE] if patch.collapsed else [])])
+        caption = nodes.paragraph("", "", classes=["bb-patch-caption"])
+        caption += _text(f"Patch: {patch.summary} ")
+        caption += nodes.literal("", os.path.basename(patch.file))
+        box += caption
+        if text is not None:
+            box += _code(text, "diff")
+        return box
+
+
+def _pkg(key: str) -> str:
+    return SOFTWARE_NAMES.get(key, key)
+
+
+def _provenance(status: str, by: str, source: str | None) -> list[nodes.Node]:
+    """``measured by X``, ``reported by X``, ``copied from a page by X``, linked."""
+    if status == "copied":
+        page = _link("a published page", source) if source else _text("a published page")
+        return [_text("copied from "), page, _text(f" by {by}")]
+    return [_text(f"{status} by "), _link(by, source)]
+
+
+def _code(text: str, language: str) -> nodes.literal_block:
+    return nodes.literal_block(text, text, language=language)

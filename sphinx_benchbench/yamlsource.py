@@ -1,0 +1,197 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Every problem in a data file must be reported at its file and line, and the
+validator runs long after PyYAML has thrown its marks away.  So instead of
+``yaml.safe_load`` we let PyYAML *compose* the node graph (which keeps marks and
+never executes tags) and build plain Python values ourselves: mappings become
+:class:`LMap` and sequences :class:`LList`, which carry the line of each key and
+item.  Building it ourselves also lets us refuse what ``safe_load`` would
+quietly accept or choke on: duplicate keys, non-standard tags such as
+``!!python/object``, recursive anchors and alias bombs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+__all__ = ["MAX_NODES", "DataError", "LList", "LMap", "load_yaml"]
+
+#: Upper bound on values built from one file, aliases expanded.  Real data files
+#: hold a few hundred; a "billion laughs" document is stopped here, cheaply.
+MAX_NODES = 100_000
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    # Dates stay text (YYYY-MM-DD); the model parses them with their precision.
+    "tag:yaml.org,2002:timestamp",
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class DataError(Exception):
+    """A problem in a data file, located at a file and 1-based line."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    @property
+    def location(self) -> str:
+        """``path:line`` as Sphinx and editors understand it."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class LMap(dict[str, Any]):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key`` if present, else of the mapping itself."""
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list[Any]):
+    """A sequence that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Builder:
+    """Turns a composed node graph into located Python values."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.count = 0
+        self.active: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def error(self, node: yaml.Node, message: str) -> DataError:
+        return DataError(self.path, node.start_mark.line + 1, message)
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.error(
+                node,
+                f"more than {MAX_NODES} values once aliases are expanded "
+                "(an alias bomb?); refusing to load this file",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise self.error(node, "an alias refers to itself (recursive anchor)")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return self.sequence(node)
+            return self.mapping(node)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self.error(
+                node,
+                f"tag {_short(node.tag)} is not allowed: data files are loaded "
+                "safely and hold only strings, numbers, booleans, lists and mappings",
+            )
+        if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
+            return node.value
+        return self.constructor.construct_object(node)
+
+    def sequence(self, node: yaml.SequenceNode) -> LList:
+        if node.tag != _SEQ:
+            raise self.error(node, f"tag {_short(node.tag)} is not allowed on a list")
+        out = LList(self.build(item) for item in node.value)
+        out.line = node.start_mark.line + 1
+        out.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return out
+
+    def mapping(self, node: yaml.MappingNode) -> LMap:
+        if node.tag != _MAP:
+            raise self.error(node, f"tag {_short(node.tag)} is not allowed on a mapping")
+        out = LMap()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        merged: list[LMap] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self.merge_sources(value_node))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                raise self.error(key_node, "mapping keys must be plain text")
+            key = key_node.value
+            if key in out.key_lines:
+                raise self.error(
+                    key_node,
+                    f"duplicate key {key!r} (first given on line {out.key_lines[key]})",
+                )
+            out.key_lines[key] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node)
+        # Merge keys ("<<: *defaults") fill in what the mapping does not set itself.
+        for source in merged:
+            for key, value in source.items():
+                if key not in out:
+                    out[key] = value
+                    out.key_lines[key] = source.key_lines[key]
+        return out
+
+    def merge_sources(self, node: yaml.Node) -> list[LMap]:
+        value = self.build(node)
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(s, LMap) for s in sources):
+            raise self.error(node, "'<<' merges only mappings or lists of mappings")
+        return sources
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def load_yaml(path: str | os.PathLike[str], text: str | None = None) -> Any:
+    """Load one YAML document safely, returning :class:`LMap`/:class:`LList` trees.
+
+    Raises :class:`DataError` (located) for unreadable files, syntax errors,
+    several documents in one file, disallowed tags and alias bombs.  An empty
+    file loads as ``None``.
+    """
+    path = os.fspath(path)
+    if text is None:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(path, None, f"cannot read file: {exc}") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise DataError(path, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise DataError(path, None, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    return _Builder(path).build(node)
