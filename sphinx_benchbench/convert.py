@@ -73,7 +73,9 @@ def _type_name(tp: Any) -> str:
         return " or ".join(_type_name(a) for a in get_args(tp) if a is not type(None))
     if dataclasses.is_dataclass(tp):
         return "a mapping"
-    return {str: "text", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
+    names = {str: "text", int: "an integer", float: "a number", bool: "true or false",
+             list: "a list", dict: "a mapping"}
+    return names.get(tp, str(tp))
 
 
 class Converter:
@@ -259,5 +261,6 @@ class Converter:
         if not ok:
             raise _Invalid
         obj = cls(**kwargs)
-        self.where[id(obj)] = Located(self.path, line)
+        key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
+        self.where[id(obj)] = Located(self.path, line, key_lines)
         return obj

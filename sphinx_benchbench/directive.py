@@ -11,7 +11,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .loader import BENCHMARK_FILE, load_benchmark
+from .dependencies import note_files
+from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark
 from .model import Benchmark, Logo
 from .ranking import rank
 from .render import PARTS, Renderer
@@ -19,24 +20,25 @@ from .report import Subtype, warn, warn_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["BenchmarkTableDirective", "data_dir", "forget_loaded"]
+__all__ = ["BenchmarkTableDirective", "forget_loaded", "resolve_data_dir"]
 
-#: Benchmarks loaded during the current build, per application.  Several
+#: Benchmarks loaded during the current build, per environment.  Several
 #: directives (and pages) using one benchmark load and report it once.
-_loaded: WeakKeyDictionary[Sphinx, dict[str, Benchmark | None]] = WeakKeyDictionary()
+_loaded: WeakKeyDictionary[BuildEnvironment, dict[str, Benchmark | None]] = WeakKeyDictionary()
 _RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 
 
-def forget_loaded(app: Sphinx, *_args: object) -> None:
+def forget_loaded(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start each build afresh: data files may have changed since the last one."""
-    _loaded.pop(app, None)
+    _loaded.pop(env, None)
 
 
-def data_dir(env: BuildEnvironment) -> str:
-    """The configured data folder, relative to the folder of ``conf.py``."""
-    return os.path.normpath(os.path.join(env.app.confdir, env.config.benchbench_data_dir))
+def resolve_data_dir(app: Sphinx, config: Config) -> None:
+    """Make ``benchbench_data_dir`` absolute, relative to the folder of ``conf.py``."""
+    config.benchbench_data_dir = os.path.normpath(os.path.join(app.confdir, config.benchbench_data_dir))
 
 
 def _list(text: str) -> list[str]:
@@ -60,7 +62,8 @@ class BenchmarkTableDirective(SphinxDirective):
         name = self.arguments[0]
         bench = self.load(name)
         if bench is None:
-            return [nodes.paragraph("", f"Benchmark {name!r} could not be shown; see the build log.",
+            return [nodes.paragraph("", "", nodes.Text("Benchmark "), nodes.literal("", name),
+                                    nodes.Text(" could not be shown; see the build log."),
                                     classes=["bb-error"])]
         parts = self.parts()
         impl_ids = self.implementations(bench)
@@ -87,8 +90,8 @@ class BenchmarkTableDirective(SphinxDirective):
 
     def load(self, name: str) -> Benchmark | None:
         """Load once per build, report the data's problems once, note dependencies."""
-        root = data_dir(self.env)
-        cache = _loaded.setdefault(self.env.app, {})
+        root = self.config.benchbench_data_dir
+        cache = _loaded.setdefault(self.env, {})
         if name not in cache:
             bench, problems = load_benchmark(root, name)
             for problem in problems:
@@ -98,10 +101,11 @@ class BenchmarkTableDirective(SphinxDirective):
                     warn_data(problem)
             cache[name] = bench
         bench = cache[name]
-        files = bench.files if bench else [os.path.join(root, name, BENCHMARK_FILE), root]
-        for path in files:
-            if os.path.exists(path):
-                self.env.note_dependency(path)
+        if bench is None:
+            # Depending on a missing file re-reads the page until the data is fixed.
+            note_files(self.env, [os.path.join(root, name, BENCHMARK_FILE)], [])
+        else:
+            note_files(self.env, bench.files, [os.path.join(bench.folder, RESULTS_DIR)])
         return bench
 
     def parts(self) -> list[str]:

@@ -6,7 +6,8 @@ import os
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .directive import BenchmarkTableDirective, forget_loaded
+from .dependencies import setup_dependencies
+from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .html import setup_html
 
 if TYPE_CHECKING:
@@ -31,10 +32,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_directive("benchmark-table", BenchmarkTableDirective)
     setup_html(app)
+    setup_dependencies(app)
     app.connect("config-inited", add_static_path)
+    app.connect("config-inited", resolve_data_dir)
     app.connect("env-before-read-docs", forget_loaded)
     return {
         "version": __version__,
+        "env_version": 1,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -16,6 +16,7 @@ import dataclasses
 import glob
 import os
 import re
+from typing import TypeVar
 
 from .convert import Converter
 from .model import (
@@ -33,12 +34,13 @@ from .model import (
 )
 from .yamlsource import DataError, load_yaml
 
-__all__ = ["BENCHMARK_FILE", "DataError", "list_benchmarks", "load_benchmark"]
+__all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark"]
 
 BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
 HARDWARE_FILE = "hardware.yaml"
 RESULTS_DIR = "results"
+T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -72,9 +74,16 @@ class _Load:
         self.problems.extend(conv.problems)
         return obj
 
-    def problem(self, obj: object, message: str) -> None:
-        loc = self.where.get(id(obj))
-        self.problems.append(DataError(loc.path if loc else self.root, loc.line if loc else None, message))
+    def problem(self, obj: object, message: str, key: str | None = None) -> None:
+        """Report a problem at ``obj`` (at its ``key`` when given)."""
+        loc = self.where[id(obj)].at(key)
+        self.problems.append(DataError(loc.path, loc.line, message))
+
+    def replace(self, obj: T, **changes: object) -> T:
+        """``dataclasses.replace`` that keeps the object's location."""
+        new = dataclasses.replace(obj, **changes)
+        self.where[id(new)] = self.where[id(obj)]
+        return new
 
     def registry(self, name: str, cls: type, attr: str) -> dict:
         path = os.path.join(self.root, name)
@@ -129,36 +138,30 @@ def _check_definition(
         seen.add(impl.id)
         changes: dict[str, object] = {}
         if impl.logo and impl.logo not in logos:
-            load.problem(impl, f"{impl.id}: logo {impl.logo!r} is not in {LOGOS_FILE}; showing the name")
+            load.problem(impl, f"{impl.id}: logo {impl.logo!r} is not in {LOGOS_FILE}; showing the name", "logo")
             changes["logo"] = None
         missing = [f for f in impl.frameworks if f not in logos]
         for fw in missing:
-            load.problem(impl, f"{impl.id}: framework icon {fw!r} is not in {LOGOS_FILE}")
+            load.problem(impl, f"{impl.id}: framework icon {fw!r} is not in {LOGOS_FILE}", "frameworks")
         if missing:
             changes["frameworks"] = [f for f in impl.frameworks if f in logos]
-        if changes:
-            new = dataclasses.replace(impl, **changes)
-            load.where[id(new)] = load.where[id(impl)]
-            impl = new
-        impls.append(impl)
+        impls.append(load.replace(impl, **changes) if changes else impl)
     changes = {"implementations": impls}
     if definition.hardware and definition.hardware not in hardware:
-        load.problem(definition, f"hardware {definition.hardware!r} is not in {HARDWARE_FILE}")
+        load.problem(definition, f"hardware {definition.hardware!r} is not in {HARDWARE_FILE}", "hardware")
         changes["hardware"] = None
     display = definition.display
-    for ref in [display.baseline, *display.order]:
-        if ref and ref not in seen:
-            load.problem(display, f"display: {ref!r} is not an implementation of this benchmark")
-    new_display = dataclasses.replace(
-        display,
-        baseline=display.baseline if display.baseline in seen else None,
-        order=[i for i in display.order if i in seen],
-    )
-    load.where[id(new_display)] = load.where.get(id(display), load.where[id(definition)])
-    changes["display"] = new_display
-    new_def = dataclasses.replace(definition, **changes)
-    load.where[id(new_def)] = load.where[id(definition)]
-    return new_def
+    if id(display) in load.where:  # a default Display() was not read from the file
+        refs = [("baseline", display.baseline), *(("order", i) for i in display.order)]
+        for key, ref in refs:
+            if ref and ref not in seen:
+                load.problem(display, f"display.{key}: {ref!r} is not an implementation of this benchmark", key)
+        changes["display"] = load.replace(
+            display,
+            baseline=display.baseline if display.baseline in seen else None,
+            order=[i for i in display.order if i in seen],
+        )
+    return load.replace(definition, **changes)
 
 
 def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
@@ -170,7 +173,7 @@ def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
                 with open(patch.file, encoding="utf-8", newline="") as f:
                     texts[patch.file] = f.read()
             except (OSError, UnicodeDecodeError) as exc:
-                load.problem(patch, f"{impl.id}: cannot read patch {os.path.basename(patch.file)}: {exc}")
+                load.problem(patch, f"{impl.id}: cannot read patch {os.path.basename(patch.file)}: {exc}", "file")
     return texts
 
 
@@ -178,21 +181,22 @@ def _load_results(
     load: _Load, folder: str, definition: BenchmarkFile, hardware: dict[str, Hardware]
 ) -> list[Result]:
     results_dir = os.path.join(folder, RESULTS_DIR)
-    if os.path.isdir(results_dir):
-        load.files.append(results_dir)  # its mtime changes when a result is added
     impl_ids = {i.id for i in definition.implementations}
     out: list[Result] = []
     for path in sorted(glob.glob(os.path.join(glob.escape(results_dir), "*.yaml"))):
         recording: ResultsFile | None = load.file(ResultsFile, path)
         for result in recording.results if recording else []:
             if result.implementation not in impl_ids:
-                load.problem(result, f"result for unknown implementation {result.implementation!r}; ignored")
+                load.problem(result, f"result for unknown implementation {result.implementation!r}; ignored",
+                             "implementation")
                 continue
             if isinstance(result.hardware, str) and result.hardware not in hardware:
-                load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored")
+                load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored", "hardware")
                 continue
             if not result.samples and result.value is None:
-                load.problem(result, "a result needs a value or samples; ignored")
+                given = load.where[id(result)].key_lines
+                if "value" not in given and "samples" not in given:  # else already reported
+                    load.problem(result, "a result needs a value or samples; ignored")
                 continue
             if result.samples and result.value is not None:
                 expected = float(STATISTICS[definition.metric.statistic](result.samples))
@@ -201,10 +205,9 @@ def _load_results(
                         result,
                         f"value {result.value} is not the {definition.metric.statistic} "
                         f"of its samples ({expected:g}); showing the {definition.metric.statistic}",
+                        "value",
                     )
-                    new = dataclasses.replace(result, value=None)
-                    load.where[id(new)] = load.where[id(result)]
-                    result = new
+                    result = load.replace(result, value=None)
             out.append(result)
     return out
 

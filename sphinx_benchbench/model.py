@@ -382,10 +382,15 @@ class ResultsFile:
 
 @dataclass(frozen=True)
 class Located:
-    """A file and line, for messages about a loaded object."""
+    """A file and line, for messages about a loaded object, and its keys' lines."""
 
     path: str
     line: int | None
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def at(self, key: str | None) -> Located:
+        """The location of one key of the object (the object's own if unknown)."""
+        return Located(self.path, self.key_lines.get(key, self.line) if key else self.line)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

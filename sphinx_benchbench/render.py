@@ -197,20 +197,25 @@ class Renderer:
         node = nodes.table(classes=["bb-table"])
         if caption and table.hardware:
             node += nodes.title("", table.hardware.label)
-        group = nodes.tgroup(cols=len(headers))
-        node += group
-        for width in [3, 1, 1][: len(headers)]:
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        head += self._row([[_text(h)] for h in headers])
-        group += head
-        body = nodes.tbody()
+        body_cells = []
         for row in table.rows:
             cells = [self._label(row.impl), self._value(row)]
             if table.baseline:
                 rel = f"{row.relative:.2f}x" if row.relative is not None else "-"
                 cells.append([_text(rel)])
-            body += self._row(cells, subject=row.impl.subject)
+            body_cells.append((cells, row.impl.subject))
+        group = nodes.tgroup(cols=len(headers))
+        node += group
+        # Widths in characters: the text builder lays the table out with them.
+        for n, header in enumerate(headers):
+            longest = max([len(header), *(len(_plain(c[n])) for c, _ in body_cells)])
+            group += nodes.colspec(colwidth=min(longest, 40))
+        head = nodes.thead()
+        head += self._row([[_text(h)] for h in headers])
+        group += head
+        body = nodes.tbody()
+        for cells, subject in body_cells:
+            body += self._row(cells, subject=subject)
         group += body
         return node
 
@@ -322,6 +327,15 @@ class Renderer:
         if text is not None:
             box += _code(text, "diff")
         return box
+
+
+def _plain(content: list[nodes.Node]) -> str:
+    """Text of some nodes as a text builder shows it (images by their alt text)."""
+    out = []
+    for node in content:
+        for sub in node.findall(lambda n: isinstance(n, (nodes.Text, nodes.image))):
+            out.append(f"[image: {sub['alt']}]" if isinstance(sub, nodes.image) else sub.astext())
+    return "".join(out)
 
 
 def _pkg(key: str) -> str:

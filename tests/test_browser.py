@@ -1,0 +1,191 @@
+"""The Mask R-CNN page as a reader sees it, in a real headless Chromium.
+
+The other tests read the HTML Sphinx writes; these load the built docs site in
+a browser, because what matters to a reader only exists there: whether every
+logo image actually loads (a wrong relative path still yields a valid
+``<img>`` tag), whether the patch is collapsed until its summary is clicked,
+and whether the logos stay visible when furo is switched to dark mode.  Nothing
+is mocked: the real ``docs/`` site is built with Sphinx, served over HTTP on
+127.0.0.1 and driven through Selenium with Debian's chromium and chromedriver.
+The tests are skipped only when those two programs are not installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PAGE = "benchmarks/maskrcnn-training.html"
+ROWS = 7
+WAIT_S = 20
+
+
+def _program(name: str) -> str | None:
+    """Debian's copy of a program, else whatever the PATH offers."""
+    debian = Path("/usr/bin") / name
+    return str(debian) if debian.is_file() else shutil.which(name)
+
+
+CHROMIUM = _program("chromium")
+CHROMEDRIVER = _program("chromedriver")
+
+if CHROMIUM is None or CHROMEDRIVER is None:
+    pytest.skip(
+        "headless browser tests need chromium and chromedriver "
+        "(Debian: apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+from selenium import webdriver  # noqa: E402  (only once we know a browser exists)
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging every request to stderr."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real docs site, built once for the module."""
+    from sphinx.cmd.build import build_main
+
+    out = tmp_path_factory.mktemp("site")
+    status = build_main(["-b", "html", "-q", str(DOCS), str(out)])
+    assert status == 0, f"sphinx-build of {DOCS} failed with status {status}"
+    assert (out / PAGE).is_file(), f"the build wrote no {PAGE}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site served over HTTP on an ephemeral local port."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="docs-http", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """Headless Chromium; never lets Selenium Manager fetch anything."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1024",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        browser.set_page_load_timeout(WAIT_S * 3)
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture
+def page(driver: WebDriver, base_url: str) -> WebDriver:
+    """The Mask R-CNN page, freshly loaded (so no test sees another's clicks)."""
+    driver.get(base_url + PAGE)
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.execute_script("return document.readyState") == "complete",
+        message="the page never finished loading",
+    )
+    return driver
+
+
+def _scroll_to(driver: WebDriver, element: WebElement) -> None:
+    """Bring an element into view at once: furo's ``scroll-behavior: smooth`` would
+    otherwise animate the scroll, and a click right after it misses its target."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+
+
+def test_every_image_loads(page: WebDriver) -> None:
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.execute_script("return Array.from(document.images).every(i => i.complete)"),
+        message="some images never finished loading",
+    )
+    images: list[dict[str, Any]] = page.execute_script(
+        """return Array.from(document.images).map(img => ({
+               src: img.currentSrc || img.src,
+               cls: img.className,
+               ok: img.complete && img.naturalWidth > 0,
+           }));"""
+    )
+    broken = [img["src"] for img in images if not img["ok"]]
+    assert not broken, f"{len(broken)} of {len(images)} images did not load: {broken}"
+
+    classes = [set(img["cls"].split()) for img in images]
+    assert any("bb-logo" in c for c in classes), f"no img.bb-logo on the page; images: {images}"
+    assert any("bb-icon" in c for c in classes), f"no img.bb-icon on the page; images: {images}"
+
+    rows = page.find_elements(By.CSS_SELECTOR, "table.bb-table tbody tr")
+    assert len(rows) == ROWS, f"expected {ROWS} implementation rows, found {len(rows)}"
+
+
+def test_patch_is_collapsed_until_clicked(page: WebDriver) -> None:
+    details = page.find_element(By.CSS_SELECTOR, "details.bb-patch")
+    diff = details.find_element(By.CSS_SELECTOR, "div.highlight-diff pre")
+    assert details.get_attribute("open") is None, "the patch should start collapsed"
+    assert not diff.is_displayed(), "the diff is visible before the patch is expanded"
+    assert "GPU_COUNT = 8" not in details.text, "the diff text shows while collapsed"
+
+    summary = details.find_element(By.TAG_NAME, "summary")
+    _scroll_to(page, summary)
+    summary.click()
+
+    WebDriverWait(page, WAIT_S).until(
+        lambda _: diff.is_displayed(), message="the diff did not appear after clicking the summary"
+    )
+    assert details.get_attribute("open") is not None, "clicking the summary did not open the patch"
+    assert "GPU_COUNT = 8" in diff.text, f"the expanded diff lacks 'GPU_COUNT = 8': {diff.text[:500]!r}"
+
+
+def test_logos_keep_a_light_chip_in_dark_mode(page: WebDriver, tmp_path: Path) -> None:
+    light_body = page.execute_script("return getComputedStyle(document.body).backgroundColor")
+    page.execute_script("document.body.dataset.theme = 'dark';")
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.execute_script("return getComputedStyle(document.body).backgroundColor") != light_body,
+        message=f"furo's dark mode did not change the page background ({light_body})",
+    )
+
+    logos = page.find_elements(By.CSS_SELECTOR, "img.bb-logo")
+    assert logos, "no img.bb-logo on the page"
+    logo = logos[0]
+    _scroll_to(page, logo)
+    background = page.execute_script("return getComputedStyle(arguments[0]).backgroundColor", logo)
+    assert background == "rgb(255, 255, 255)", f"img.bb-logo has background {background} in dark mode"
+
+    shot = tmp_path / "maskrcnn-training-dark.png"
+    assert page.save_screenshot(str(shot)), "the screenshot could not be taken"
+    assert shot.stat().st_size > 0

@@ -1,0 +1,243 @@
+"""The directive through real Sphinx builds: HTML, MyST parity, other builders."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from docutils import nodes
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_benchbench.model import Located
+
+
+def soup(app: SphinxTestApp, page: str = "index.html") -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def rows(table: BeautifulSoup) -> list[list[str]]:
+    return [[" ".join(td.get_text(" ").split()) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_html_table_environment_and_details(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    page = soup(app)
+    tables = page.select("table.bb-table")
+    assert len(tables) == 2, "results on different hardware get separate tables"
+    assert [c.get_text() for c in tables[0].select("caption .caption-text")] == ["One test box"]
+    headers = [th.get_text(" ", strip=True) for th in tables[0].select("thead th")]
+    assert headers == ["Implementation", "Time (s)", "Relative to Slow <i>one</i>"]
+    assert [r[1:] for r in rows(tables[0])] == [
+        ["2.0 ±10.0% (n=3)", "3.00x"], ["3.0", "2.00x"], ["3.0", "2.00x"], ["6.0", "1.00x"]]
+    first = tables[0].select("tbody tr")[0]
+    assert "bb-subject" in first["class"]
+    logo = first.select_one("img.bb-logo")
+    assert logo["alt"] == "Alpha <b>lib</b>"
+    assert logo.parent.name == "a" and logo.parent["href"] == "https://alpha.example.org/"
+    assert first.select_one("img.bb-icon")["alt"] == "Torchy"
+    assert [r[0] for r in rows(tables[0])[1:]] == ["Tie B", "Tie A", "Slow <i>one</i>"]
+    assert rows(tables[1]) == [["", "0.5"]] or rows(tables[1])[0][1] == "0.5"
+
+    env = page.select_one("ul.bb-environment").get_text(" ")
+    assert "Python 3.11 (Alpha, Tie B and Slow <i>one</i>)" in " ".join(env.split())
+    assert "Rows differ in Python" in env
+    assert "One test box; One test GPU." in env
+
+    impls = page.select("div.bb-impl")
+    assert [d["id"] for d in impls] == ["toy-alpha", "toy-tie-b", "toy-tie-a", "toy-slow", "toy-unmeasured"]
+    slow = page.select_one("#toy-slow")
+    code = [pre.get_text() for pre in slow.select("pre")]
+    assert code[0] == "sed -i s/a/b/ x.py\n"
+    assert code[1] == "export SLOW_MODE=1\nexport WEIRD='a b'\nslow --go\nslow --report\n"
+    assert slow.select_one("a[href='https://github.com/example/slow/commit/abc1234']")
+
+    patch = slow.select_one("details.bb-patch")
+    assert patch is not None and not patch.has_attr("open")
+    assert "fix the <script> tag" in patch.summary.get_text()
+    diff = Path(app.srcdir / "data/toy/patches/fix.diff").read_text(encoding="utf-8")
+    assert patch.select_one("div.highlight-diff pre").get_text() == diff
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_no_unescaped_html_reaches_the_page(app: SphinxTestApp) -> None:
+    app.build()
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    for raw in ("<b>lib</b>", "<i>one</i>", '<script>alert("old")', "<script> tag"):
+        assert raw not in html
+    assert "&lt;i&gt;one&lt;/i&gt;" in html
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_stylesheet_only_on_pages_with_a_benchmark(app: SphinxTestApp) -> None:
+    app.build()
+    assert (app.outdir / "_static/benchbench.css").is_file()
+    assert soup(app).select_one("link[href*='benchbench.css']")
+    assert soup(app, "other.html").select_one("link[href*='benchbench.css']") is None
+
+
+def _benchmark_tree(app: SphinxTestApp, docname: str) -> str:
+    doctree = app.env.get_doctree(docname)
+    container = next(n for n in doctree.findall(nodes.container) if "bb-benchmark" in n["classes"])
+    for node in container.findall(nodes.Element):
+        node.source, node.line = None, None
+    return container.pformat()
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_rst_and_myst_give_the_same_doctree(app: SphinxTestApp) -> None:
+    app.build()
+    rst, myst = _benchmark_tree(app, "index"), _benchmark_tree(app, "myst")
+    assert "<table" in rst and "<literal_block" in rst
+    assert rst == myst
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "dirhtml", "singlehtml"])
+def test_other_builders(make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path],
+                        builder: str) -> None:
+    app = make_app(builder, srcdir=project("basic"))
+    app.build()
+    assert app.warning.getvalue() == ""
+    if builder == "text":
+        text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+        assert re.search(r"Tie B\s*\|\s*3\.0\s*\|\s*2\.00x", text)
+        assert 'Patch: fix the <script> tag "fix.diff"' in text
+        assert '+<script>alert("new & improved")</script>' in text, "the patch is shown in full"
+    elif builder == "latex":
+        tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+        assert re.search(r"\\sphinxincludegraphics\[height=15(pt|bp)\]\{\{alpha\}\.png\}", tex), \
+            "LaTeX uses the PNG twin of the SVG logo"
+        assert (app.outdir / "alpha.png").is_file()
+        assert "Patch: fix the <script> tag" in tex or "fix the \\textless{}script\\textgreater{} tag" in tex
+        assert "alert" in tex
+    elif builder == "dirhtml":
+        page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert page.select_one("details.bb-patch")
+        myst = BeautifulSoup((app.outdir / "myst/index.html").read_text(encoding="utf-8"), "html.parser")
+        src = myst.select_one("img.bb-logo")["src"]
+        assert (app.outdir / "myst" / src).resolve().is_file()
+    else:
+        page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert len(page.select("details.bb-patch")) == 2, "both pages' patches, collapsed"
+        assert all((app.outdir / img["src"]).is_file() for img in page.select("img.bb-logo"))
+
+
+def test_parallel_build_matches_serial(make_app: Callable[..., SphinxTestApp],
+                                       project: Callable[[str], Path]) -> None:
+    serial = make_app("html", srcdir=project("basic"))
+    serial.build()
+    parallel = make_app("html", srcdir=project("basic", "basic-j2"), parallel=2)
+    assert parallel.parallel == 2
+    parallel.build()
+    # In-process test apps re-register Sphinx's own nodes; nothing else may warn.
+    warnings = [w for w in parallel.warning.getvalue().splitlines() if "already registered" not in w]
+    assert warnings == []
+    for page in ("index.html", "myst.html"):
+        a, b = soup(serial, page), soup(parallel, page)
+        assert a.select_one("div.bb-benchmark") == b.select_one("div.bb-benchmark")
+
+
+def test_editing_data_rebuilds_exactly_the_pages_that_use_it(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert sorted(app.builder.read()) == [], "nothing changed"
+
+    def reread_after(change: Callable[[], None]) -> list[str]:
+        change()
+        return sorted(app.builder.read())
+
+    data = src / "data"
+    results = data / "toy/results/2024-02-01.yaml"
+    assert reread_after(lambda: _edit(results, "value: 6.0", "value: 7.0")) == ["index", "myst"]
+    assert reread_after(lambda: (data / "toy/results/2025-01-01.yaml").write_text(
+        "results: []\n", encoding="utf-8")) == ["index", "myst"], "a new results file"
+    assert reread_after(lambda: (data / "toy/results/2025-01-01.yaml").unlink()) == ["index", "myst"]
+    assert reread_after(lambda: None) == []
+    assert reread_after(lambda: _edit(data / "logos.yaml", "name: Torchy", "name: Torchy2")) == ["index", "myst"]
+    assert reread_after(lambda: _edit(data / "toy/patches/fix.diff", "old", "older")) == ["index", "myst"]
+    _edit(results, "value: 7.0", "value: 8.0")
+    app.build()
+    assert "8.0" in soup(app).select("table.bb-table")[0].get_text()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_bad_data_warns_at_the_yaml_line_and_the_page_still_builds(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    results = src / "data/toy/results/2024-02-01.yaml"
+    _edit(results, "    value: 6.0", "    value: -6.0")
+    (src / "data/toy/results/2023-broken.yaml").write_text("results:\n  - [\n", encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = app.warning.getvalue()
+    line = next(n for n, t in enumerate(results.read_text().splitlines(), 1) if "-6.0" in t)
+    assert f"{results}:{line}: WARNING: results[3].value: must be zero or more, got -6.0 [benchbench.data]" \
+        in warnings
+    assert f"{src / 'data/toy/results/2023-broken.yaml'}:3: WARNING: YAML syntax error" in warnings
+    assert warnings.count("WARNING") == 2, "reported once although two pages use the benchmark"
+    assert "Traceback" not in warnings
+    table = rows(soup(app).select("table.bb-table")[0])
+    assert [r[1] for r in table] == ["2.0 ±10.0% (n=3)", "3.0", "3.0"], "the bad result is left out"
+
+
+def test_warnings_can_be_suppressed_or_made_fatal(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    _edit(src / "data/logos.yaml", "image: logos/alpha.svg", "image: logos/gone.svg")
+    quiet = make_app("html", srcdir=src, confoverrides={"suppress_warnings": ["benchbench.data"]})
+    quiet.build()
+    assert quiet.warning.getvalue() == ""
+    img = soup(quiet).select_one("table.bb-table tbody tr a")
+    assert img.get_text() == "Alpha", "a missing logo falls back to the name"
+    strict_src = Path(str(src) + "-W")
+    shutil.copytree(src, strict_src)
+    strict = make_app("html", srcdir=strict_src, warningiserror=True)
+    strict.build()
+    assert strict.statuscode == 1
+    assert "[benchbench.data]" in strict.warning.getvalue()
+
+
+def test_unknown_benchmark_and_bad_options_warn_at_the_directive(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    (src / "index.rst").write_text(
+        "Toy\n===\n\n.. toctree::\n\n   myst\n   other\n\n"
+        ".. benchmark-table:: nosuch\n\n"
+        ".. benchmark-table:: toy\n   :parts: tabel, table\n   :baseline: ghost\n"
+        "   :implementations: alpha ghost\n",
+        encoding="utf-8",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = app.warning.getvalue()
+    index = src / "index.rst"
+    assert f"{index}:9: WARNING: unknown benchmark 'nosuch' (known: toy) [benchbench.directive]" in warnings
+    assert f"{index}:11: WARNING: unknown part(s) tabel in :parts:" in warnings
+    assert f"{index}:11: WARNING: baseline 'ghost' is not an implementation of 'toy'" in warnings
+    assert f"{index}:11: WARNING: 'ghost' is not an implementation of 'toy'" in warnings
+    page = soup(app)
+    assert "Benchmark nosuch could not be shown" in " ".join(page.get_text().split())
+    assert [r[0] for r in rows(page.select_one("table.bb-table"))] == [""] or \
+        len(page.select("table.bb-table tbody tr")) == 1
+
+
+def test_located_keys() -> None:
+    loc = Located("f.yaml", 3, {"a": 5})
+    assert str(loc.at("a")) == "f.yaml:5"
+    assert str(loc.at("b")) == "f.yaml:3"

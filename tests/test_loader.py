@@ -1,0 +1,194 @@
+"""Validation of data folders: every problem located, the rest still loaded."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sphinx_benchbench.loader import list_benchmarks, load_benchmark
+from sphinx_benchbench.ranking import rank
+
+from .conftest import REPO, ROOTS
+
+TOY = ROOTS / "test-basic" / "data"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    dest = tmp_path / "data"
+    shutil.copytree(TOY, dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """Line of the last occurrence of ``needle``."""
+    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    assert lines, f"{needle!r} not in {path}"
+    return lines[-1]
+
+
+def problems_of(data: Path) -> list[str]:
+    _, problems = load_benchmark(data, "toy")
+    return [str(p) for p in problems]
+
+
+def test_toy_data_is_clean() -> None:
+    bench, problems = load_benchmark(TOY, "toy")
+    assert problems == []
+    assert bench is not None
+    assert [i.id for i in bench.definition.implementations] == ["alpha", "tie-b", "tie-a", "slow", "unmeasured"]
+    assert len(bench.results) == 7
+    assert bench.patch_text[str(TOY / "toy/patches/fix.diff")].startswith("diff --git")
+
+
+def test_repository_data_is_clean() -> None:
+    for name in list_benchmarks(str(REPO / "data")):
+        bench, problems = load_benchmark(REPO / "data", name)
+        assert bench is not None
+        assert problems == [], "\n".join(map(str, problems))
+
+
+def test_ranking_direction_ties_history_and_hardware() -> None:
+    bench, _ = load_benchmark(TOY, "toy")
+    tables = rank(bench, baseline="slow")
+    assert [t.hardware.label for t in tables] == ["One test box", "One test GPU"]
+    box = tables[0]
+    # Lower is better; ties keep display order (tie-b before tie-a); newest result wins;
+    # the superseded 1.0 for "slow" is history, not shown; the median of samples is shown.
+    assert [(r.impl.id, r.value) for r in box.rows] == [
+        ("alpha", 2.0), ("tie-b", 3.0), ("tie-a", 3.0), ("slow", 6.0)]
+    assert [r.relative for r in box.rows] == [3.0, 2.0, 2.0, 1.0]
+    assert math.isclose(box.rows[0].spread, 0.1)
+    assert [(r.impl.id, r.value, r.relative) for r in tables[1].rows] == [("alpha", 0.5, None)]
+
+
+def test_ties_are_stable_whatever_the_file_order(data: Path) -> None:
+    edit(data / "toy/benchmark.yaml", "order: [alpha, tie-b, tie-a, slow]", "order: [tie-a]")
+    bench, _ = load_benchmark(data, "toy")
+    ids = [r.impl.id for r in rank(bench)[0].rows]
+    assert ids == ["alpha", "tie-a", "tie-b", "slow"]
+
+
+BENCH = "toy/benchmark.yaml"
+RESULTS = "toy/results/2024-02-01.yaml"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "needle", "message"),
+    [
+        (BENCH, "  decimals: 1", "  decimals: -1", "decimals", "must be zero or more"),
+        (BENCH, "  decimals: 1", "  decimals: one", "decimals", "expected an integer, got the text 'one'"),
+        (BENCH, "    commands: [tieb]", "    commands: tieb", "commands: tieb", "expected a list"),
+        (BENCH, "env: {SLOW_MODE: \"1\"", "env: {SLOW_MODE: 1", "SLOW_MODE", "put it in quotes"),
+        (BENCH, "    logo: alpha", "    logo: nologo", "logo: nologo", "logo 'nologo' is not in logos.yaml"),
+        (BENCH, "frameworks: [torchy]", "frameworks: [nofw]", "nofw", "framework icon 'nofw'"),
+        (BENCH, "file: patches/fix.diff", "file: patches/missing.diff", "missing.diff", "not found"),
+        (BENCH, "file: patches/fix.diff", "file: ../../../etc/passwd", "passwd", "outside the data folder"),
+        (BENCH, "file: patches/fix.diff", "file: /etc/passwd", "passwd", "must be a relative path"),
+        (BENCH, "link: https://alpha.example.org/", "link: 'javascript:alert(1)'", "javascript",
+         "is not an http(s) address"),
+        (BENCH, "  - id: tie-a", "  - id: tie-b", "- id: tie-b", "used twice"),
+        (BENCH, "  - id: tie-a", "  - id: Tie A", "id: Tie A", "is not an identifier"),
+        (BENCH, "  order: [alpha,", "  order: [ghost, alpha,", "order", "'ghost' is not an implementation"),
+        (BENCH, "hardware: box", "hardware: nowhere", "hardware: nowhere", "hardware 'nowhere' is not in"),
+        (RESULTS, "    value: 6.0", "    value: -6.0", "-6.0", "must be zero or more"),
+        (RESULTS, "    value: 6.0", "    value: .nan", ".nan", "is not a finite number"),
+        (RESULTS, "    value: 6.0", "    value: .inf", ".inf", "is not a finite number"),
+        (RESULTS, "    value: 6.0", "    value: '6.0'", "'6.0'", "expected a number, got the text"),
+        (RESULTS, "    value: 6.0", "    value: true", "value: true", "expected a number, got the boolean"),
+        (RESULTS, "samples: [2.0, 2.2, 1.8]", "samples: [2.0, x, 1.8]", "samples", "samples[1]: expected"),
+        (RESULTS, "recorded: 2024-02-01\n    status: copied", "recorded: 2024-13-45\n    status: copied",
+         "2024-13-45", "is not a date"),
+        (RESULTS, "status: reported", "status: rumoured", "rumoured", "expected one of"),
+        (RESULTS, "  - implementation: slow\n    value: 6.0", "  - implementation: ghost\n    value: 6.0",
+         "ghost", "unknown implementation 'ghost'"),
+        (RESULTS, "    provenance: {by: Tie A people, source: \"https://tiea.example.org/page\"}\n", "",
+         "implementation: tie-a", "provenance: required key is missing"),
+        (RESULTS, "software: {python: \"3.12\"}", "software: {python: 3.10}", "3.10", "put it in quotes"),
+    ],
+)
+def test_each_problem_is_located_and_the_rest_survives(
+    data: Path, file: str, old: str, new: str, needle: str, message: str
+) -> None:
+    path = data / file
+    edit(path, old, new)
+    line = line_of(path, needle)
+    found = problems_of(data)
+    assert any(p.startswith(f"{path}:{line}: ") and message in p for p in found), "\n".join(found)
+    bench, _ = load_benchmark(data, "toy")
+    assert bench is not None
+    assert rank(bench), "the other results must still be shown"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        ("  label: Time", "  lable: Time", "lable", "metric.lable: unknown key; did you mean 'label'?"),
+        ("  direction: lower", "  direction: down", "direction", "metric.direction: expected one of"),
+    ],
+)
+def test_a_broken_metric_stops_the_table_but_is_located(data: Path, old: str, new: str, needle: str,
+                                                         message: str) -> None:
+    """Without a usable metric nothing can be ranked: the benchmark is not shown, honestly."""
+    path = data / BENCH
+    edit(path, old, new)
+    line = line_of(path, needle)
+    bench, problems = load_benchmark(data, "toy")
+    assert bench is None
+    assert any(str(p).startswith(f"{path}:{line}: ") and message in str(p) for p in problems)
+
+
+def test_broken_results_file_leaves_the_others(data: Path) -> None:
+    (data / "toy/results/2024-02-01.yaml").write_text("results: [\n", encoding="utf-8")
+    bench, problems = load_benchmark(data, "toy")
+    assert [p.line for p in problems] == [2]
+    assert "YAML syntax error" in problems[0].message
+    assert [r.value for r in bench.results] == [9.0]
+
+
+def test_value_must_match_samples(data: Path) -> None:
+    edit(data / RESULTS, "    samples: [2.0, 2.2, 1.8]", "    samples: [2.0, 2.2, 1.8]\n    value: 7.0")
+    bench, problems = load_benchmark(data, "toy")
+    assert "is not the median of its samples (2)" in problems[0].message
+    assert rank(bench)[0].rows[0].value == 2.0
+
+
+def test_missing_logo_file_falls_back_to_name(data: Path) -> None:
+    (data / "logos/alpha.svg").unlink()
+    bench, problems = load_benchmark(data, "toy")
+    assert f"{data / 'logos.yaml'}:4: logos.alpha.image: file 'logos/alpha.svg' not found" in map(str, problems)
+    assert bench.logos["alpha"].image is None
+
+
+def test_symlink_out_of_the_data_folder_is_refused(data: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.diff"
+    secret.write_text("secret\n", encoding="utf-8")
+    (data / "toy/patches/fix.diff").unlink()
+    (data / "toy/patches/fix.diff").symlink_to(secret)
+    bench, problems = load_benchmark(data, "toy")
+    assert any("points outside the data folder" in p.message for p in problems)
+    assert "secret\n" not in bench.patch_text.values()
+
+
+@pytest.mark.parametrize("name", ["nope", "../data", "toy/../toy", "", "/etc"])
+def test_unknown_or_unsafe_benchmark_names(name: str) -> None:
+    bench, problems = load_benchmark(TOY, name)
+    assert bench is None
+    assert "unknown benchmark" in problems[0].message
+    assert "(known: toy)" in problems[0].message
+
+
+def test_unusable_benchmark_file(data: Path) -> None:
+    (data / BENCH).write_text("title: [unclosed\n", encoding="utf-8")
+    bench, problems = load_benchmark(data, "toy")
+    assert bench is None
+    assert problems[-1].path == str(data / BENCH)
