@@ -54,7 +54,13 @@ class _Builder:
             out.update(_MARKERS[marker])
             return out
         if origin in (Union, types.UnionType):
-            options = [self.type(a) for a in get_args(tp)]
+            args = [a for a in get_args(tp) if a is not type(None)]
+            options = [self.type(a) for a in args]
+            if len(options) == 1 and isinstance(options[0].get("type"), str):
+                # Optional scalar: one schema, so editors report the real constraint.
+                return {**options[0], "type": [options[0]["type"], "null"]}
+            if len(args) < len(get_args(tp)):
+                options.append({"type": "null"})
             return {"anyOf": options}
         if origin is Literal:
             return {"enum": list(get_args(tp))}

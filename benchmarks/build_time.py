@@ -1,0 +1,117 @@
+"""Build time of the Mask R-CNN page: the directive versus the same page by hand.
+
+The goal (issue "Benchmark pages from data"): building the page with
+``benchmark-table`` costs at most 10 % more than building the same page
+written by hand in plain reStructuredText.  Both projects are built side by
+side in one run, alternating, so machine noise hits both alike:
+
+* ``cold``: a fresh ``sphinx-build -E`` process per build, as ``make html`` on
+  a clean checkout (includes importing the extension).
+* ``warm``: repeated full rebuilds (``force_all``) in one process, as a
+  writer's edit-rebuild loop or ``sphinx-autobuild`` sees it.
+
+Usage: ``python benchmarks/build_time.py [--repeat N] [--check]``; ``--check``
+exits 1 when a ratio exceeds 1.10.  pandas aggregates the samples (median,
+spread) per mode and variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+DATA = REPO / "data"
+LIMIT = 1.10
+
+
+def make_projects(root: Path) -> dict[str, Path]:
+    """Two Sphinx projects showing the same page: by hand, and by the directive."""
+    hand = root / "by-hand"
+    hand.mkdir()
+    (hand / "conf.py").write_text('project = "bench"\nexclude_patterns = ["_build"]\n', encoding="utf-8")
+    shutil.copy(HERE / "pages/by-hand.rst", hand / "index.rst")
+    shutil.copytree(DATA / "logos", hand / "logos")
+    shutil.copy(DATA / "maskrcnn-training/patches/matterport-hyperparameters.diff", hand)
+
+    directive = root / "directive"
+    directive.mkdir()
+    (directive / "conf.py").write_text(
+        'project = "bench"\nexclude_patterns = ["_build"]\n'
+        f'extensions = ["sphinx_benchbench"]\nbenchbench_data_dir = {str(DATA)!r}\n',
+        encoding="utf-8",
+    )
+    shutil.copy(HERE / "pages/directive.rst", directive / "index.rst")
+    return {"by-hand": hand, "directive": directive}
+
+
+def cold(src: Path) -> float:
+    out = src / "_build"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sphinx", "-E", "-q", "-b", "html", str(src), str(out / "html")],
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def warm_apps(projects: dict[str, Path]) -> dict[str, object]:
+    from sphinx.application import Sphinx
+
+    apps = {}
+    for name, src in projects.items():
+        out = src / "_build_warm"
+        apps[name] = Sphinx(src, src, out / "html", out / "doctrees", "html",
+                            status=None, warning=io.StringIO(), freshenv=True)
+        apps[name].build(force_all=True)  # first build: imports and caches
+    return apps
+
+
+def warm(app: object) -> float:
+    start = time.perf_counter()
+    app.build(force_all=True)  # type: ignore[attr-defined]
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10, help="builds per variant and mode (default 10)")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 if a ratio exceeds {LIMIT}")
+    args = parser.parse_args(argv)
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        projects = make_projects(Path(tmp))
+        for src in projects.values():  # warm the disk cache and check both build
+            cold(src)
+        apps = warm_apps(projects)
+        for _ in range(args.repeat):
+            for name, src in projects.items():
+                samples.append(("cold", name, cold(src)))
+            for name, app in apps.items():
+                samples.append(("warm", name, warm(app)))
+        for name, app in apps.items():
+            warnings = app._warning.getvalue()  # type: ignore[attr-defined]
+            if warnings:
+                print(f"{name} build warned:\n{warnings}", file=sys.stderr)
+                return 2
+    frame = pd.DataFrame(samples, columns=["mode", "variant", "seconds"])
+    stats = frame.groupby(["mode", "variant"])["seconds"].agg(["median", "min", "max", "count"]).unstack()
+    medians = stats["median"]
+    ratio = medians["directive"] / medians["by-hand"]
+    print(stats.round(4).to_string())
+    print()
+    for mode, value in ratio.items():
+        verdict = "ok" if value <= LIMIT else "OVER"
+        print(f"{mode}: directive / by hand = {value:.3f} (limit {LIMIT:.2f}) {verdict}")
+    return 1 if args.check and (ratio > LIMIT).any() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
