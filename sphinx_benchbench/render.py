@@ -165,17 +165,18 @@ class Renderer:
 
     def _campaigns(self) -> list[nodes.Node]:
         """When and by whom rows were measured, grouped, so mixed campaigns show."""
-        groups: dict[tuple[str, str, str, str | None], list[str]] = {}
+        sources: dict[tuple[str, str, str | None], dict[str, list[str]]] = {}
         for row in self.rows:
             r = row.result
-            key = (month(r), r.status, r.provenance.by, r.provenance.source)
-            groups.setdefault(key, []).append(row.impl.name)
+            key = (r.status, r.provenance.by, r.provenance.source)
+            sources.setdefault(key, {}).setdefault(month(r), []).append(row.impl.name)
+        single = len(sources) == 1 and len(next(iter(sources.values()), {})) == 1
         out: list[nodes.Node] = []
-        for n, ((when, status, by, source), names) in enumerate(groups.items()):
+        for n, ((status, by, source), months) in enumerate(sources.items()):
             if n:
                 out.append(_text("; "))
-            scope = "" if len(groups) == 1 else f" ({_and(names)})"
-            out.append(_text(f"{when}{scope}, "))
+            when = [m if single else f"{m} ({_and(names)})" for m, names in months.items()]
+            out.append(_text(f"{_and(when)}, "))
             out.extend(_provenance(status, by, source))
         if out:
             out.append(_text("."))
