@@ -39,8 +39,7 @@ CHROMEDRIVER = _program("chromedriver")
 
 if CHROMIUM is None or CHROMEDRIVER is None:
     pytest.skip(
-        "headless browser tests need chromium and chromedriver "
-        "(Debian: apt-get install chromium chromium-driver)",
+        "needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver)",
         allow_module_level=True,
     )
 
