@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             for name, app in apps.items():
                 samples.append(("warm", name, warm(app)))
         for name, app in apps.items():
-            warnings = app._warning.getvalue()  # type: ignore[attr-defined]
+            # Two apps in one process re-register Sphinx's own nodes; anything else is a problem.
+            lines = app._warning.getvalue().splitlines()  # type: ignore[attr-defined]
+            warnings = "\n".join(w for w in lines if "already registered" not in w)
             if warnings:
                 print(f"{name} build warned:\n{warnings}", file=sys.stderr)
                 return 2

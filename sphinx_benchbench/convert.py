@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
+import functools
 import math
 import os
 import re
@@ -76,6 +76,12 @@ def _type_name(tp: Any) -> str:
     names = {str: "text", int: "an integer", float: "a number", bool: "true or false",
              list: "a list", dict: "a mapping"}
     return names.get(tp, str(tp))
+
+
+@functools.cache
+def _schema(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """Type hints and fields of a dataclass; evaluating hints is slow, do it once."""
+    return get_type_hints(cls, include_extras=True), {f.name: f for f in dataclasses.fields(cls)}
 
 
 class Converter:
@@ -234,11 +240,12 @@ class Converter:
     def dataclass(self, cls: Any, value: Any, line: int, what: str) -> Any:
         if not isinstance(value, dict):
             self.bad(line, what, cls, value)
-        hints = get_type_hints(cls, include_extras=True)
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        hints, fields = _schema(cls)
         prefix = f"{what}." if what else ""
         for key in value:
             if key not in fields:
+                import difflib  # only on this error path: it costs an import per build
+
                 close = difflib.get_close_matches(key, fields, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(fields)})"
                 self.problem(value.line_of(key) if isinstance(value, LMap) else line,

@@ -34,6 +34,9 @@ _SCALAR_TAGS = {
     # Dates stay text (YYYY-MM-DD); the model parses them with their precision.
     "tag:yaml.org,2002:timestamp",
 }
+#: LibYAML's parser when PyYAML was built with it (about 10x faster); it gives
+#: the same nodes and marks, and composing never constructs or runs anything.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -180,7 +183,7 @@ def load_yaml(path: str | os.PathLike[str], text: str | None = None) -> Any:
                 text = f.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(path, None, f"cannot read file: {exc}") from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
