@@ -60,11 +60,10 @@ def depart_details(self: HTML5Translator, node: details) -> None:
 
 def visit_summary(self: HTML5Translator, node: summary) -> None:
     self.body.append(self.starttag(node, "summary", suffix=""))
-    self.body.append('<span class="bb-expand">(click to expand)</span> ')
 
 
 def depart_summary(self: HTML5Translator, node: summary) -> None:
-    self.body.append("</summary>\n")
+    self.body.append(' <span class="bb-expand">(click to expand)</span></summary>\n')
 
 
 def add_css(
