@@ -41,6 +41,7 @@ __all__ = [
     "Hardware",
     "HardwareFile",
     "Implementation",
+    "LogSpec",
     "Logo",
     "LogosFile",
     "Measurement",
@@ -48,8 +49,11 @@ __all__ = [
     "ModelInfo",
     "Patch",
     "Provenance",
+    "Requirements",
     "Result",
     "ResultsFile",
+    "RunRecord",
+    "RunSpec",
     "Source",
     "Step",
     "Url",
@@ -202,6 +206,11 @@ class Measurement:
     batch: Batch | None = _f("Batch sizes.")
     precision: str | None = _f("Numeric precision, e.g. ``fp32``.")
     caveats: list[str] = _f("Why the number may not compare with other numbers.", [])
+    quantity: Literal["items-per-second", "seconds-per-iteration", "milliseconds-per-iteration"] = _f(
+        "What the runner computes over the window: items (e.g. images, ``run.items_per_iteration`` "
+        "of them per iteration) per second, or the time of one iteration.",
+        "items-per-second",
+    )
 
 
 @dataclass(frozen=True)
@@ -270,6 +279,49 @@ class Patch:
 
 
 @dataclass(frozen=True)
+class Requirements:
+    """What a machine needs to run an implementation; unmet ones skip it with a reason."""
+
+    gpus: Annotated[int, "nonnegative"] = _f("NVIDIA GPUs needed.", 0)
+    network: bool = _f("Whether it needs the network (to clone or download).", False)
+    executables: list[str] = _f("Programs that must be on ``PATH``, e.g. ``mpirun``.", [])
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """How to read the implementation's output."""
+
+    format: str = _req("Log format name (see the runners' log-format reference), e.g. ``detectron2``.")
+    options: dict[str, str | int | bool] = _f("Options of the log format, e.g. ``iters_per_epoch``.", {})
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """How the runner executes an implementation: what the page shows is what runs.
+
+    The commands, environment variables, set-up steps and patches are the
+    implementation's own fields; this adds only what running needs beyond them.
+    """
+
+    log: LogSpec = _req("How to read progress from the output.")
+    items_per_iteration: PositiveInt | None = _f(
+        "Items (images, samples) per iteration; defaults to the measurement's total batch."
+    )
+    workdir: str | None = _f(
+        "Folder the commands run in, relative to the checkout (or, without a repository, to the "
+        "project folder that holds the data folder)."
+    )
+    venv: str | None = _f(
+        "Virtual environment whose ``bin`` goes first on ``PATH`` (relative to the project folder, or "
+        "absolute); by default the runner's own interpreter's."
+    )
+    shell: bool = _f("Run each command through ``/bin/sh -c`` (only when the command needs a shell).", False)
+    timeout: NonNegative = _f("Seconds before the run is stopped as failed.", 3600.0)
+    repeat: PositiveInt = _f("How many runs make one result (``--repeat`` overrides).", 1)
+    requires: Requirements = field(default_factory=Requirements, metadata=doc("What the machine needs."))
+
+
+@dataclass(frozen=True)
 class Implementation:
     """One implementation compared by the benchmark."""
 
@@ -287,6 +339,7 @@ class Implementation:
     patches: list[Patch] = _f("Patches to apply to the source.", [])
     commands: list[str] = _f("The commands that run the benchmark, in order.", [])
     notes: list[str] = _f("Notes shown after the commands.", [])
+    run: RunSpec | None = _f("How the runner executes it; without it the implementation is not runnable.")
 
     @property
     def table_label(self) -> str:
@@ -324,6 +377,22 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class RunRecord:
+    """What the runner saw: per-run timings, cross-checks and how it ran."""
+
+    runner: str = _req("Runner name and version.")
+    window: Window = _req("The window measured.")
+    seconds_per_iteration: list[NonNegative] = _req("Measured time of one iteration in the window, per run.")
+    own_seconds_per_iteration: list[NonNegative | None] = _f(
+        "The implementation's own printed time per iteration over the window, per run (cross-check).", []
+    )
+    spread: NonNegative | None = _f("Relative standard deviation of the runs' values.")
+    unstable: bool = _f("Whether the spread makes the result unstable (more than 5 %).", False)
+    patch_applied: bool | None = _f("Whether every patch applied cleanly (``None``: no patch).")
+    warnings: list[str] = _f("What the runner flagged, e.g. disagreement with the printed timing.", [])
+
+
+@dataclass(frozen=True)
 class Result:
     """One recorded result of one implementation."""
 
@@ -353,6 +422,12 @@ class Result:
     log: FilePath | None = _f("Raw log of the run, relative to the results file.")
     superseded: bool = _f("Kept as history but not shown in the table.", False)
     note: str | None = _f("Anything a reader of this number should know.")
+    identity: str | None = _f(
+        "Hash of what makes results comparable (benchmark definition, commands, environment variables, "
+        "set-up, patches, commit, hardware), written by the runner."
+    )
+    platform: str | None = _f("Operating system and C library, as the runner found them.")
+    run: RunRecord | None = _f("How the runner measured it.")
 
     def stat(self, statistic: str) -> float:
         """The value, or the given statistic of the samples when no value is set."""
