@@ -37,7 +37,7 @@ _URL = re.compile(URL_PATTERN)
 _MISSING = object()
 
 
-class _Invalid(Exception):  # noqa: N818 - control flow, not an error to show
+class _Invalid(Exception):
     """Raised internally to drop a value; the problem is already recorded."""
 
 

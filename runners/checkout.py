@@ -1,0 +1,75 @@
+"""Check an implementation out at its pinned ref, cleanly, and apply its patches.
+
+Clones are cached (one per repository) so repeated runs do not download
+again; every run starts from ``git reset --hard`` and ``git clean -fdx`` at the
+pinned commit, then applies the patches with ``git apply`` exactly as stored.
+Whether each patch applied is recorded: a patch published with mangled
+whitespace is reported, not silently "fixed".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Checkout", "CheckoutError", "cache_dir", "prepare"]
+
+
+class CheckoutError(RuntimeError):
+    """The source could not be checked out or patched."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    path: Path
+    commit: str
+    patch_applied: bool | None
+
+
+def cache_dir() -> Path:
+    """Where clones live: ``$BENCHBENCH_CACHE`` or ``~/.cache/sphinx-benchbench``."""
+    base = os.environ.get("BENCHBENCH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sphinx-benchbench")
+    return Path(base)
+
+
+def _git(args: list[str], cwd: Path | None = None, timeout: float = 600) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CheckoutError(f"git {args[0]} failed: {exc}") from None
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise CheckoutError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout.strip()
+
+
+def prepare(repository: str, ref: str, patches: list[str]) -> Checkout:
+    """A clean checkout of ``repository`` at ``ref`` with ``patches`` applied."""
+    key = hashlib.sha256(repository.encode()).hexdigest()[:16]
+    name = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+    path = cache_dir() / "checkouts" / f"{name}-{key}"
+    if not (path / ".git").is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _git(["clone", "--quiet", "--no-checkout", "--", repository, str(path)])
+    try:
+        commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], path)
+    except CheckoutError:
+        _git(["fetch", "--quiet", "--tags", "origin"], path)
+        commit = _git(["rev-parse", "--verify", f"{ref}^{{commit}}"], path)
+    _git(["checkout", "--quiet", "--force", "--detach", commit], path)
+    _git(["reset", "--quiet", "--hard", commit], path)
+    _git(["clean", "-fdxq"], path)
+    applied: bool | None = None
+    for patch in patches:
+        try:
+            _git(["apply", "--check", patch], path)
+        except CheckoutError as exc:
+            raise CheckoutError(f"patch {os.path.basename(patch)} does not apply at {commit[:12]}: {exc}") from None
+        _git(["apply", patch], path)
+        applied = True
+    return Checkout(path, commit, applied)

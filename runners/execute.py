@@ -1,0 +1,197 @@
+"""Run an implementation's commands and time its progress lines as they arrive.
+
+The child's stdout and stderr are read together, unbuffered (``PYTHONUNBUFFERED``),
+and split on ``\\n`` and ``\\r`` (progress bars redraw with ``\\r``).  Each line
+is stamped with :func:`time.monotonic` the moment its terminator arrives and
+fed to the implementation's log parser.  The child runs in its own session,
+so a timeout or an interrupt stops it and everything it started.  No shell is
+used unless the implementation asks for one.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+from .logformats import LogFormatError, LogParser
+from .measure import Sample
+
+__all__ = ["Interrupted", "RunOutcome", "run_commands"]
+
+#: Lines of output kept for failure messages.
+TAIL_LINES = 20
+#: Seconds a child gets to exit after SIGTERM before SIGKILL.
+GRACE = 5.0
+
+
+class Interrupted(Exception):
+    """The runner was asked to stop (Ctrl-C or SIGTERM)."""
+
+
+@dataclass
+class RunOutcome:
+    """What happened to one run."""
+
+    ok: bool
+    reason: str = ""
+    returncode: int | None = None
+    samples: list[Sample] = field(default_factory=list)
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
+    seconds: float = 0.0
+
+
+def argv_of(command: str, shell: bool) -> list[str]:
+    """The argument list for a command: split like a shell would, or run by one when asked."""
+    if shell:
+        bash = shutil.which("bash")
+        # globstar: the data's set-up steps use ``**/*.py`` as in the published pages.
+        return [bash, "-O", "globstar", "-c", command] if bash else ["/bin/sh", "-c", command]
+    return shlex.split(command)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the child and its whole session: SIGTERM, then SIGKILL after a grace period."""
+    for sig, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, GRACE)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_commands(
+    commands: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    shell: bool,
+    timeout: float,
+    parser: LogParser | None,
+    log: IO[str] | None = None,
+    on_line: Callable[[Sample | None, str], None] | None = None,
+) -> RunOutcome:
+    """Run ``commands`` in order; stop at the first failure.
+
+    :param parser: reads progress; ``None`` for set-up steps (output kept, not parsed).
+    :param log: receives every line as ``[+seconds] text``, seconds since the start.
+    :param on_line: called with each line's sample (or ``None``) for progress display.
+    :raises Interrupted: after stopping the child, when the runner is interrupted.
+    """
+    outcome = RunOutcome(ok=True)
+    start = time.monotonic()
+    deadline = start + timeout
+    full_env = {**env, "PYTHONUNBUFFERED": "1"}
+    for command in commands:
+        try:
+            argv = argv_of(command, shell)
+        except ValueError as exc:
+            return RunOutcome(False, f"cannot split command {command!r}: {exc}")
+        if log:
+            log.write(f"[+{time.monotonic() - start:.6f}] $ {command}\n")
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        except OSError as exc:
+            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {exc.strerror or exc}"
+            break
+        try:
+            reason = _pump(proc, start, deadline, parser, log, on_line, outcome)
+        except BaseException:
+            _stop(proc)
+            raise
+        if reason:
+            _stop(proc)
+            outcome.ok, outcome.reason = False, reason
+            break
+        outcome.returncode = proc.wait()
+        if outcome.returncode != 0:
+            how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
+                   else f"exited with status {outcome.returncode}")
+            outcome.ok, outcome.reason = False, f"{shlex.split(command)[0] if not shell else 'command'} {how}"
+            break
+    outcome.seconds = time.monotonic() - start
+    return outcome
+
+
+def _pump(
+    proc: subprocess.Popen[bytes],
+    start: float,
+    deadline: float,
+    parser: LogParser | None,
+    log: IO[str] | None,
+    on_line: Callable[[Sample | None, str], None] | None,
+    outcome: RunOutcome,
+) -> str:
+    """Read the child's output until it closes; return a failure reason or ''."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    os.set_blocking(fd, False)
+    pending = b""
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return f"timed out after {deadline - start:.0f} s"
+            if not sel.select(min(remaining, 1.0)):
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            now = time.monotonic()
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+            for raw in lines:
+                reason = _line(raw, now, start, parser, log, on_line, outcome)
+                if reason:
+                    return reason
+    if pending:
+        return _line(pending, time.monotonic(), start, parser, log, on_line, outcome)
+    return ""
+
+
+def _line(
+    raw: bytes,
+    now: float,
+    start: float,
+    parser: LogParser | None,
+    log: IO[str] | None,
+    on_line: Callable[[Sample | None, str], None] | None,
+    outcome: RunOutcome,
+) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        return ""
+    outcome.tail.append(text)
+    if log:
+        log.write(f"[+{now - start:.6f}] {text}\n")
+    sample = None
+    if parser is not None:
+        try:
+            progress = parser.feed(text)
+        except LogFormatError as exc:
+            return f"unreadable progress line: {exc}"
+        if progress is not None:
+            sample = Sample(now, progress.iteration, progress.own_seconds_per_iter)
+            outcome.samples.append(sample)
+    if on_line:
+        on_line(sample, text)
+    return ""

@@ -1,0 +1,62 @@
+"""Live progress of a run: a redrawn status line on a terminal, plain lines elsewhere.
+
+On a terminal the line shows the iterations parsed so far and an ETA to the
+end of the measured window; in CI logs (not a terminal) a line is printed at
+each quarter of the window instead, so logs stay short and readable.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import IO
+
+from .measure import Sample
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Shows how far the current run is; cheap enough to call for every line."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.label = ""
+        self.target = 0
+        self.started = 0.0
+        self.last_draw = 0.0
+        self.next_quarter = 1
+        self.active = False
+
+    def start(self, impl: str, run: int, runs: int, target: int) -> None:
+        self.label = f"{impl} run {run}/{runs}"
+        self.target = target
+        self.started = time.monotonic()
+        self.next_quarter = 1
+        self.active = True
+        if not self.tty:
+            print(f"{self.label}: started", file=self.stream, flush=True)
+
+    def line(self, sample: Sample | None, text: str) -> None:
+        if sample is None or not self.active:
+            return
+        done = sample.iteration
+        if self.tty:
+            now = time.monotonic()
+            if now - self.last_draw < 0.1 and done < self.target:
+                return
+            self.last_draw = now
+            rate = done / (now - self.started) if now > self.started else 0
+            eta = f"ETA {max(self.target - done, 0) / rate:.0f} s" if rate and done < self.target else ""
+            self.stream.write(f"\r\x1b[K{self.label}: iteration {done}/{self.target} {eta}")
+            self.stream.flush()
+        elif self.next_quarter <= 4 and done >= self.target * self.next_quarter / 4:
+            print(f"{self.label}: iteration {done}/{self.target}", file=self.stream, flush=True)
+            while self.next_quarter <= 4 and done >= self.target * self.next_quarter / 4:
+                self.next_quarter += 1
+
+    def stop(self) -> None:
+        if self.active and self.tty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+        self.active = False

@@ -1,0 +1,128 @@
+"""Record results into ``data/<benchmark>/results/`` atomically, keeping history.
+
+A recording is one new YAML file (never an overwrite) plus its raw log,
+gzipped, under ``results/logs/``.  Both are written to temporary names that
+the loader ignores, flushed to disk, validated by loading them back through
+the same code the Sphinx extension uses, and only then renamed into place:
+a crash, a kill or a bug leaves ``data/`` as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sphinx_benchbench.convert import Converter
+from sphinx_benchbench.loader import RESULTS_DIR
+from sphinx_benchbench.model import Result, ResultsFile
+from sphinx_benchbench.yamlsource import DataError, load_yaml
+
+__all__ = ["RecordError", "record"]
+
+LOGS_DIR = "logs"
+
+
+class RecordError(RuntimeError):
+    """The result could not be recorded; ``data/`` is unchanged."""
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to plain YAML values, leaving out unset and default fields."""
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            default = f.default if f.default is not dataclasses.MISSING else (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+            if item is None or (item == default and f.name != "schema"):
+                continue
+            out[f.name] = _plain(item)
+        return out
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def dump(recording: ResultsFile, header: str) -> str:
+    """The YAML text of a recording, with a comment header."""
+    body = yaml.safe_dump(_plain(recording), sort_keys=False, allow_unicode=True, width=100)
+    return "".join(f"# {line}\n" for line in header.splitlines()) + body
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _unique_stem(folder: Path, stem: str) -> str:
+    candidate, n = stem, 1
+    while (folder / f"{candidate}.yaml").exists() or (folder / LOGS_DIR / f"{candidate}.log.gz").exists():
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+def record(
+    bench_folder: str | os.PathLike[str],
+    data_root: str | os.PathLike[str],
+    implementation: str,
+    results: list[Result],
+    log_path: str | os.PathLike[str] | None,
+    header: str,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Write one recording; return the path of its YAML file.
+
+    ``results`` reference the log as ``logs/<stem>.log.gz`` when ``log_path``
+    is given (this function fills it in).
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    folder = Path(bench_folder) / RESULTS_DIR
+    logs = folder / LOGS_DIR
+    logs.mkdir(parents=True, exist_ok=True)
+    stem = _unique_stem(folder, f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}")
+    final_yaml, final_log = folder / f"{stem}.yaml", logs / f"{stem}.log.gz"
+    if log_path is not None:
+        results = [dataclasses.replace(r, log=f"{LOGS_DIR}/{stem}.log.gz") for r in results]
+    text = dump(ResultsFile(results=results), header)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=".recording-", dir=folder))  # not *.yaml: the loader ignores it
+    try:
+        tmp_yaml, tmp_log = tmp_dir / final_yaml.name, tmp_dir / LOGS_DIR / final_log.name
+        _fsync_write(tmp_yaml, text.encode("utf-8"))
+        if log_path is not None:
+            tmp_log.parent.mkdir()
+            with open(log_path, "rb") as raw:
+                _fsync_write(tmp_log, gzip.compress(raw.read(), mtime=0))
+        # Validate exactly as the extension will read it, beside its log.
+        problems = _validate(tmp_yaml, data_root)
+        if problems:
+            raise RecordError("refusing to record invalid data: " + "; ".join(map(str, problems)))
+        if log_path is not None:
+            os.replace(tmp_log, final_log)
+        os.replace(tmp_yaml, final_yaml)  # the result appears last, complete
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    return final_yaml
+
+
+def _validate(tmp_yaml: Path, data_root: str | os.PathLike[str]) -> list[DataError]:
+    try:
+        data = load_yaml(tmp_yaml)
+    except DataError as exc:
+        return [exc]
+    conv = Converter(str(tmp_yaml), str(data_root), {})
+    conv.convert(ResultsFile, data)
+    return conv.problems
