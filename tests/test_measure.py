@@ -1,0 +1,54 @@
+"""Window arithmetic against hand-computed truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from runners.measure import Sample, WindowError, measure_window, value_of
+
+
+def line(times: dict[int, float]) -> list[Sample]:
+    return [Sample(t, i) for i, t in times.items()]
+
+
+def test_window_counts_from_the_completion_of_start() -> None:
+    samples = line({i: 0.5 * i for i in range(1, 11)})
+    m = measure_window(samples, 2, 8)
+    assert m.seconds == pytest.approx(3.0) and m.seconds_per_iter == pytest.approx(0.5)
+    assert m.lines_used == 6
+    assert value_of(m, "items-per-second", 16) == pytest.approx(32.0)
+    assert value_of(m, "milliseconds-per-iteration", 1) == pytest.approx(500.0)
+
+
+def test_sparse_logs_are_interpolated_linearly() -> None:
+    # Lines every 20 iterations (detectron2's default), window 100-500 falls on lines...
+    samples = line({i: 0.1 * i for i in range(20, 601, 20)})
+    assert measure_window(samples, 100, 500).seconds == pytest.approx(40.0)
+    # ... and off them (every 30): still exact when the pace is steady.
+    samples = line({i: 0.1 * i for i in range(30, 601, 30)})
+    assert measure_window(samples, 100, 500).seconds == pytest.approx(40.0)
+
+
+def test_repeated_iterations_keep_the_first_line() -> None:
+    samples = [Sample(1.0, 1), Sample(2.0, 2), Sample(2.5, 2), Sample(3.0, 3)]
+    assert measure_window(samples, 1, 3).seconds == pytest.approx(2.0)
+
+
+def test_own_timing_is_averaged_over_the_window() -> None:
+    samples = [Sample(i * 1.0, i, 0.9 if i < 5 else 1.1) for i in range(1, 11)]
+    m = measure_window(samples, 4, 10)
+    assert m.own_seconds_per_iter == pytest.approx(1.1)
+    assert m.own_disagreement == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(("samples", "start", "end", "words"), [
+    ([], 1, 2, "no progress lines"),
+    (line({20: 1.0, 40: 2.0}), 10, 40, "before the first progress line"),
+    (line({1: 1.0, 2: 2.0}), 1, 5, "before the window end"),
+    (line({1: 1.0, 5: 1.0}), 1, 5, "no time passed"),
+    ([Sample(1.0, 5), Sample(2.0, 3)], 1, 5, "went backwards"),
+    (line({1: 1.0}), 5, 5, "empty window"),
+])
+def test_unmeasurable_windows_are_errors(samples: list[Sample], start: int, end: int, words: str) -> None:
+    with pytest.raises(WindowError, match=words):
+        measure_window(samples, start, end)
