@@ -1,0 +1,61 @@
+"""Checkout and patching against a real (local) git repository."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runners.checkout import CheckoutError, prepare
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                               "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}).stdout.strip()
+
+
+@pytest.fixture
+def upstream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, str]:
+    """A repository with two commits; returns (path, first commit, second commit)."""
+    monkeypatch.setenv("BENCHBENCH_CACHE", str(tmp_path / "cache"))
+    repo = tmp_path / "upstream"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "train.py").write_text("GPU_COUNT = 1\n")
+    git(repo, "add", "."), git(repo, "commit", "-qm", "one")
+    first = git(repo, "rev-parse", "HEAD")
+    (repo / "train.py").write_text("GPU_COUNT = 2\n")
+    git(repo, "commit", "-qam", "two"), git(repo, "tag", "v2")
+    return repo, first, git(repo, "rev-parse", "HEAD")
+
+
+def test_checkout_at_a_short_commit_and_a_tag_then_patch(upstream: tuple[Path, str, str], tmp_path: Path) -> None:
+    repo, first, second = upstream
+    patch = tmp_path / "p.diff"
+    patch.write_text("--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-GPU_COUNT = 1\n+GPU_COUNT = 8\n")
+    co = prepare(str(repo), first[:7], [str(patch)])
+    assert co.commit == first and co.patch_applied is True
+    assert (co.path / "train.py").read_text() == "GPU_COUNT = 8\n"
+    (co.path / "junk.txt").write_text("left over")
+    co2 = prepare(str(repo), "v2", [])
+    assert co2.path == co.path and co2.commit == second and co2.patch_applied is None
+    assert (co.path / "train.py").read_text() == "GPU_COUNT = 2\n"
+    assert not (co.path / "junk.txt").exists(), "every run starts clean"
+
+
+def test_a_patch_that_does_not_apply_is_reported(upstream: tuple[Path, str, str], tmp_path: Path) -> None:
+    repo, _, second = upstream
+    patch = tmp_path / "p.diff"
+    patch.write_text("--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-GPU_COUNT = 1\n+GPU_COUNT = 8\n")
+    with pytest.raises(CheckoutError, match=rf"patch p.diff does not apply at {second[:12]}"):
+        prepare(str(repo), "v2", [str(patch)])
+
+
+def test_unknown_ref_and_repository(upstream: tuple[Path, str, str], tmp_path: Path) -> None:
+    repo, _, _ = upstream
+    with pytest.raises(CheckoutError, match="rev-parse failed"):
+        prepare(str(repo), "no-such-ref", [])
+    with pytest.raises(CheckoutError, match="clone failed"):
+        prepare(str(tmp_path / "missing"), "main", [])
