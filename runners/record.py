@@ -56,7 +56,9 @@ def _plain(value: Any) -> Any:
 
 def dump(recording: ResultsFile, header: str) -> str:
     """The YAML text of a recording, with a comment header."""
-    body = yaml.safe_dump(_plain(recording), sort_keys=False, allow_unicode=True, width=100)
+    plain = _plain(recording)
+    plain = {"schema": plain.pop("schema"), **plain}  # the format version first, as people write it
+    body = yaml.safe_dump(plain, sort_keys=False, allow_unicode=True, width=100)
     return "".join(f"# {line}\n" for line in header.splitlines()) + body
 
 

@@ -1,0 +1,421 @@
+"""``python -m runners.run``: run implementations, measure them, record the results.
+
+Usage::
+
+    python -m runners.run all                    # everything runnable here
+    python -m runners.run BENCHMARK [IMPL ...]   # one benchmark, some implementations
+    python -m runners.run --list
+    python -m runners.run all --dry-run          # what would be cloned, patched and run
+
+Exit status: 0 when everything runnable succeeded (skipped implementations do
+not count), 1 when something failed or the data is invalid, 130 when
+interrupted.  Nothing is written to the data folder unless a run succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sphinx_benchbench import __version__
+from sphinx_benchbench.loader import list_benchmarks, load_benchmark
+from sphinx_benchbench.model import Benchmark, Implementation, Provenance, Result, RunRecord, Window
+
+from . import envcapture
+from .checkout import CheckoutError, cache_dir, prepare
+from .execute import Interrupted, RunOutcome, run_commands
+from .logformats import make_parser
+from .measure import WindowError, WindowMeasurement, measure_window, value_of
+from .progress import Progress
+from .record import RecordError, record
+
+__all__ = ["main"]
+
+RUNNER = f"sphinx-benchbench runners {__version__}"
+#: Relative standard deviation above which a result is flagged unstable (pyperf uses 10 %).
+UNSTABLE = 0.05
+
+
+@dataclass
+class Outcome:
+    """One implementation's fate, for the summary table."""
+
+    benchmark: str
+    implementation: str
+    status: str  # recorded, skipped, failed, planned
+    detail: str = ""
+
+
+class Failure(Exception):
+    """A run failed; ``tail`` holds the end of its output."""
+
+    def __init__(self, reason: str, tail: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.tail = tail or []
+
+
+# -- requirements ---------------------------------------------------------
+
+
+def gpu_count() -> int:
+    """NVIDIA GPUs visible here (0 without ``nvidia-smi``)."""
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return 0
+    import subprocess
+
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+    return sum(1 for line in out.stdout.splitlines() if line.startswith("GPU "))
+
+
+def unmet(impl: Implementation, path: str) -> str | None:
+    """Why this machine cannot run ``impl``, or ``None``."""
+    spec = impl.run
+    assert spec is not None
+    if spec.requires.gpus:
+        have = gpu_count()
+        if have < spec.requires.gpus:
+            return f"needs {spec.requires.gpus} NVIDIA GPU(s), found {have}"
+    missing = [exe for exe in spec.requires.executables if not shutil.which(exe, path=path)]
+    if missing:
+        return f"needs {', '.join(missing)} on PATH"
+    if spec.requires.network and impl.source and impl.source.repository and not shutil.which("git"):
+        return "needs git to clone its source"
+    return None
+
+
+# -- one implementation -----------------------------------------------------
+
+
+def identity(bench: Benchmark, impl: Implementation, commit: str | None, hardware: object) -> str:
+    """Hash of what makes results comparable; versions and dates are left out on purpose."""
+    d = bench.definition
+    patches = [bench.patch_text.get(p.file, "") for p in impl.patches]
+    blob = json.dumps(
+        {
+            "metric": dataclasses.asdict(d.metric),
+            "measurement": dataclasses.asdict(d.measurement),
+            "commands": impl.commands,
+            "env": impl.env,
+            "setup": [s.run for s in impl.setup],
+            "patches": patches,
+            "run": dataclasses.asdict(impl.run) if impl.run else None,
+            "commit": commit or (impl.source.ref if impl.source else None),
+            "hardware": repr(hardware),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def command_path(bench: Benchmark, impl: Implementation, project: Path) -> str:
+    """``PATH`` for the commands: the implementation's venv, or this interpreter's, first."""
+    spec = impl.run
+    assert spec is not None
+    first = str((project / spec.venv / "bin").resolve()) if spec.venv else os.path.dirname(sys.executable)
+    return os.pathsep.join([first, os.environ.get("PATH", os.defpath)])
+
+
+def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> list[str]:
+    """Exactly what a run would do, for ``--dry-run``."""
+    spec = impl.run
+    assert spec is not None
+    lines = []
+    src = impl.source
+    if src and src.repository:
+        lines.append(f"clone   {src.repository} (cache {cache_dir() / 'checkouts'})")
+        lines.append(f"checkout {src.commit or src.ref}")
+    for patch in impl.patches:
+        lines.append(f"apply   git apply {patch.file}")
+    where = spec.workdir or "."
+    lines.append(f"in      {where} {'(checkout)' if src and src.repository else f'(under {project})'}")
+    lines.append(f"PATH    {command_path(bench, impl, project).split(os.pathsep)[0]} first")
+    for key, value in impl.env.items():
+        lines.append(f"env     {key}={value}")
+    for step in impl.setup:
+        lines.append(f"setup   {step.run}" + ("  (shell)" if spec.shell else ""))
+    for command in impl.commands:
+        lines.append(f"run     {command}" + ("  (shell)" if spec.shell else "") + f"  x{repeat}")
+    w = bench.definition.measurement.window
+    lines.append(f"measure {impl.run.log.format} log, iterations {w.start}-{w.end}" if w else "measure: no window!")
+    return lines
+
+
+def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Path, repeat: int,
+            timeout: float | None, progress: Progress) -> Path:
+    """Run ``impl`` ``repeat`` times and record the result; raise :class:`Failure` otherwise."""
+    spec = impl.run
+    assert spec is not None
+    d = bench.definition
+    window = d.measurement.window
+    if window is None:
+        raise Failure("the benchmark defines no measurement window")
+    items = spec.items_per_iteration or (d.measurement.batch.total if d.measurement.batch else None)
+    if items is None and d.measurement.quantity == "items-per-second":
+        raise Failure("neither run.items_per_iteration nor measurement.batch.total is set")
+    src = impl.source
+    commit, patch_applied = None, None
+    if src and src.repository:
+        try:
+            checkout = prepare(src.repository, src.commit or src.ref or "HEAD", [p.file for p in impl.patches])
+        except CheckoutError as exc:
+            raise Failure(str(exc)) from None
+        base, commit, patch_applied = checkout.path, checkout.commit, checkout.patch_applied
+    else:
+        base = project
+    cwd = (base / (spec.workdir or ".")).resolve()
+    if not cwd.is_dir():
+        raise Failure(f"working directory {cwd} does not exist")
+    path = command_path(bench, impl, project)
+    env = {**os.environ, **impl.env, "PATH": path}
+    with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False, encoding="utf-8") as log:
+        log_path = Path(log.name)
+        try:
+            if impl.setup:
+                outcome = run_commands([s.run for s in impl.setup], env=env, cwd=str(cwd), shell=spec.shell,
+                                       timeout=timeout or spec.timeout, parser=None, log=log)
+                if not outcome.ok:
+                    raise Failure(f"set-up failed: {outcome.reason}", list(outcome.tail))
+            measurements = []
+            for n in range(1, repeat + 1):
+                log.write(f"=== run {n}/{repeat} ===\n")
+                measurements.append(_one_run(impl, env, cwd, timeout, window, log, progress, n, repeat))
+            log.flush()
+            python = shutil.which("python", path=path) or sys.executable
+            environment = envcapture.capture(python=python)
+            return _record(bench, impl, project, data_root, measurements, environment, commit, patch_applied,
+                           log_path, items or 1)
+        except Failure as failure:
+            log.flush()
+            saved = cache_dir() / "failed" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{impl.id}.log"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log_path, saved)
+            failure.tail.append(f"(full log: {saved})")
+            raise
+        finally:
+            log_path.unlink(missing_ok=True)
+
+
+def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: float | None,
+             window: Window, log: IO[str], progress: Progress, n: int, repeat: int) -> WindowMeasurement:
+    run = impl.run
+    assert run is not None
+    try:
+        parser = make_parser(run.log.format, **run.log.options)
+    except (ValueError, TypeError) as exc:
+        raise Failure(f"log format: {exc}") from None
+    progress.start(impl.id, n, repeat, window.end)
+    outcome: RunOutcome = run_commands(impl.commands, env=env, cwd=str(cwd), shell=run.shell,
+                                       timeout=timeout or run.timeout, parser=parser, log=log,
+                                       on_line=progress.line)
+    progress.stop()
+    if not outcome.ok:
+        raise Failure(outcome.reason, list(outcome.tail))
+    try:
+        return measure_window(outcome.samples, window.start, window.end)
+    except WindowError as exc:
+        raise Failure(str(exc), list(outcome.tail)) from None
+
+
+def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Path,
+            measurements: list[WindowMeasurement], environment: envcapture.Environment, commit: str | None,
+            patch_applied: bool | None, log_path: Path, items: int) -> Path:
+    d = bench.definition
+    assert d.measurement.window is not None
+    values = [value_of(m, d.measurement.quantity, items) for m in measurements]
+    center = statistics.median(values)
+    spread = statistics.stdev(values) / center if len(values) > 1 and center else None
+    warnings = list(environment.warnings)
+    for n, m in enumerate(measurements, 1):
+        off = m.own_disagreement
+        if off is not None and abs(off) > 0.05:
+            warnings.append(f"run {n}: the implementation's printed time per iteration differs from the "
+                            f"measured one by {off:+.1%}")
+    if spread is not None and spread > UNSTABLE:
+        warnings.append(f"unstable: the runs' relative standard deviation is {spread:.1%} (over {UNSTABLE:.0%})")
+    now = dt.datetime.now(dt.timezone.utc)
+    result = Result(
+        implementation=impl.id,
+        recorded=f"{now:%Y-%m-%dT%H:%M:%SZ}",
+        status="measured",
+        provenance=Provenance(by=RUNNER),
+        samples=[round(v, 6) for v in values],
+        hardware=environment.hardware,
+        software=dict(environment.software),
+        commit=commit,
+        identity=identity(bench, impl, commit, environment.hardware.identity),
+        platform=environment.platform,
+        run=RunRecord(
+            runner=RUNNER,
+            window=d.measurement.window,
+            seconds_per_iteration=[round(m.seconds_per_iter, 9) for m in measurements],
+            own_seconds_per_iteration=[None if m.own_seconds_per_iter is None else round(m.own_seconds_per_iter, 9)
+                                       for m in measurements],
+            spread=None if spread is None else round(spread, 6),
+            unstable=bool(spread is not None and spread > UNSTABLE),
+            patch_applied=patch_applied,
+            warnings=warnings,
+        ),
+    )
+    header = (f"Recorded by {RUNNER}: {impl.name}, {len(values)} run(s).\n"
+              f"Refresh with: python -m runners.run {bench.id} {impl.id}")
+    try:
+        return record(bench.folder, data_root, impl.id, [result], log_path, header, now)
+    except (RecordError, OSError) as exc:
+        raise Failure(f"could not record: {exc}") from None
+
+
+# -- the command line ------------------------------------------------------
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Interrupted`, like Ctrl-C, so children are stopped."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _targets(args: argparse.Namespace, data: Path) -> list[tuple[str, list[str] | None]]:
+    if args.target in (None, "all"):
+        return [(name, None) for name in list_benchmarks(str(data))]
+    return [(args.target, args.implementations or None)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runners.run", description=__doc__.splitlines()[0])
+    parser.add_argument("target", nargs="?", help="'all' or a benchmark name")
+    parser.add_argument("implementations", nargs="*", help="implementation ids (default: all of the benchmark)")
+    parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: ./data)")
+    parser.add_argument("--list", action="store_true", help="list benchmarks and implementations, then exit")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be cloned, patched and run")
+    parser.add_argument("--repeat", type=int, help="runs per result (default: each implementation's run.repeat)")
+    parser.add_argument("--timeout", type=float, help="seconds per run (default: each implementation's)")
+    args = parser.parse_args(argv)
+    if args.target is None and not args.list:
+        parser.error("give 'all' or a benchmark name (or --list)")
+    if args.repeat is not None and args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    data = args.data.resolve()
+    project = data.parent
+    if not data.is_dir():
+        print(f"error: data folder {data} not found", file=sys.stderr)
+        return 1
+    if args.list:
+        return _list(data)
+    outcomes: list[Outcome] = []
+    progress = Progress(sys.stderr)
+    try:
+        with interruptible():
+            for name, wanted in _targets(args, data):
+                outcomes += _benchmark(name, wanted, data, project, args, progress)
+    except (KeyboardInterrupt, Interrupted):
+        progress.stop()
+        print("\ninterrupted: the running implementation was stopped; nothing was recorded for it",
+              file=sys.stderr)
+        _summary(outcomes)
+        return 130
+    _summary(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _benchmark(name: str, wanted: list[str] | None, data: Path, project: Path, args: argparse.Namespace,
+               progress: Progress) -> list[Outcome]:
+    bench, problems = load_benchmark(data, name)
+    for problem in problems:
+        print(f"{problem}", file=sys.stderr)
+    if bench is None:
+        return [Outcome(name, "-", "failed", "benchmark could not be loaded")]
+    if problems:
+        return [Outcome(name, "-", "failed", f"{len(problems)} data problem(s); fix them first")]
+    impls = bench.definition.implementations
+    if wanted:
+        unknown = [w for w in wanted if bench.implementation(w) is None]
+        if unknown:
+            return [Outcome(name, u, "failed", "unknown implementation") for u in unknown]
+        impls = [i for i in impls if i.id in wanted]
+    outcomes = []
+    for impl in impls:
+        if impl.run is None or not impl.commands:
+            outcomes.append(Outcome(name, impl.id, "skipped", "no run specification in the data"))
+            continue
+        reason = unmet(impl, command_path(bench, impl, project))
+        if reason:
+            print(f"skip {name}/{impl.id}: {reason}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl.id, "skipped", reason))
+            continue
+        repeat = args.repeat or impl.run.repeat
+        if args.dry_run:
+            print(f"{name}/{impl.id}:")
+            print("\n".join(f"  {line}" for line in plan(bench, impl, project, repeat)))
+            outcomes.append(Outcome(name, impl.id, "planned"))
+            continue
+        try:
+            path = run_one(bench, impl, project, data, repeat, args.timeout, progress)
+        except Failure as failure:
+            progress.stop()
+            print(f"FAILED {name}/{impl.id}: {failure}", file=sys.stderr)
+            for line in failure.tail:
+                print(f"  | {line}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl.id, "failed", str(failure)))
+            continue
+        outcomes.append(Outcome(name, impl.id, "recorded", _describe(path, data)))
+    return outcomes
+
+
+def _describe(path: Path, data: Path) -> str:
+    bench, _ = load_benchmark(data, path.parent.parent.name)
+    result = next((r for r in reversed(bench.results) if r.log and path.stem in r.log), None) if bench else None
+    if result is None or bench is None:
+        return str(path)
+    metric = bench.definition.metric
+    value = result.stat(metric.statistic)
+    spread = f" ±{result.run.spread:.1%}" if result.run and result.run.spread is not None else ""
+    return f"{value:.{max(metric.decimals, 1)}f} {metric.unit}{spread} (n={len(result.samples)}) -> {path.name}"
+
+
+def _list(data: Path) -> int:
+    for name in list_benchmarks(str(data)):
+        bench, problems = load_benchmark(data, name)
+        print(f"{name}" + (f"  ({len(problems)} data problem(s))" if problems else ""))
+        for impl in bench.definition.implementations if bench else []:
+            runnable = "runnable" if impl.run and impl.commands else "not runnable (no run specification)"
+            print(f"  {impl.id:<24} {runnable}")
+    return 0
+
+
+def _summary(outcomes: list[Outcome]) -> None:
+    if not outcomes:
+        return
+    width = max(len(f"{o.benchmark}/{o.implementation}") for o in outcomes)
+    print("\nSummary:")
+    for o in outcomes:
+        print(f"  {o.benchmark + '/' + o.implementation:<{width}}  {o.status:<8}  {o.detail}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

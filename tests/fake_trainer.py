@@ -1,0 +1,75 @@
+"""A fake trainer: prints progress in a real log format with a known iteration time.
+
+Iteration ``i`` completes at exactly ``t0 + i * seconds`` (the loop sleeps to
+absolute deadlines, so sleep overshoot never accumulates), so the true
+throughput is known and the runner's measurement can be checked against it.
+Flags make it misbehave the ways real trainers do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+
+FORMATS = {
+    "generic": "iteration {i}/{n} time: {dt:.6f}",
+    "detectron2": ("[03/15 07:48:04 d2.utils.events]:  eta: 0:01:23  iter: {i0}  total_loss: 1.475  "
+                   "loss_cls: 0.7214  time: {dt:.4f}  data_time: 0.0012  lr: 0.0002  max_mem: 1234M"),
+    "maskrcnn-benchmark": ("2020-05-01 10:00:00,000 maskrcnn_benchmark.trainer INFO: eta: 1 day, 0:30:00  "
+                           "iter: {i}  loss: 1.2000 (1.3000)  time: {dt:.4f} ({dt:.4f})  data: 0.0100 (0.0100)  "
+                           "lr: 0.020000  max mem: 3000"),
+    "mmdetection": ("2020-05-01 10:00:00,000 - mmdet - INFO - Epoch [{epoch}][{ie}/{per}]\tlr: 2.000e-02, "
+                    "eta: 1:00:00, time: {dt:.3f}, data_time: 0.010, memory: 3000, loss: 1.0000"),
+    "torchvision": ("Epoch: [{epoch0}]  [{ie0:4d}/{per}]  eta: 0:10:00  lr: 0.020000  loss: 1.0000 (1.1000)  "
+                    "time: {dt:.4f}  data: 0.0100  max mem: 3000"),
+    "detectron": ('json_stats: {{"eta": "1:00:00", "iter": {i0}, "loss": "1.000000", "lr": "0.020000", '
+                  '"time": "{dt:.6f}"}}'),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--format", default="generic", choices=sorted(FORMATS))
+    parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=0.02, help="true time of one iteration")
+    parser.add_argument("--every", type=int, default=1, help="print every N iterations")
+    parser.add_argument("--per-epoch", type=int, default=1000, help="iterations per epoch (epoch formats)")
+    parser.add_argument("--crash-at", type=int, help="raise an exception after this iteration")
+    parser.add_argument("--exit-code", type=int, default=0)
+    parser.add_argument("--hang-at", type=int, help="stop printing and sleep forever after this iteration")
+    parser.add_argument("--garbage", action="store_true", help="print only garbage")
+    parser.add_argument("--noise", action="store_true", help="mix unrelated lines and carriage returns in")
+    parser.add_argument("--pidfile", help="write our pid here (for signal tests)")
+    args = parser.parse_args()
+    if args.pidfile:
+        with open(args.pidfile, "w") as f:
+            f.write(str(os.getpid()))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    template = FORMATS[args.format]
+    t0 = time.monotonic()
+    for i in range(1, args.iterations + 1):
+        delay = t0 + i * args.seconds - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        if args.garbage:
+            print(f"\x00\x1b[31mgarbage {os.urandom(4).hex()} ÿ\u2028", flush=True)
+            continue
+        if args.noise and i % 7 == 0:
+            sys.stdout.write("loading data ... 50%\rloading data ... 100%\n")
+            print("WARNING some/library.py:12: UserWarning: something deprecated", file=sys.stderr, flush=True)
+        if i % args.every == 0 or i == 1:
+            epoch, ie = divmod(i - 1, args.per_epoch)
+            print(template.format(i=i, i0=i - 1, n=args.iterations, dt=args.seconds, epoch=epoch + 1,
+                                  epoch0=epoch, ie=ie + 1, ie0=ie, per=args.per_epoch), flush=True)
+        if args.crash_at == i:
+            raise RuntimeError("CUDA error: an illegal memory access was encountered (fake)")
+        if args.hang_at == i:
+            time.sleep(3600)
+    return args.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

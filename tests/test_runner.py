@@ -1,0 +1,224 @@
+"""The runner end to end, as real child processes: fake trainers with known speed.
+
+Each test builds a throw-away project with a ``data/`` folder whose
+implementations run ``tests/fake_trainer.py``, runs ``python -m runners.run``
+as a child process, and checks what it measured, what it recorded and what
+it left alone.  Failure paths must leave ``data/`` byte-identical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sphinx_benchbench.loader import load_benchmark
+
+from .conftest import REPO, TESTS
+
+SECONDS = 0.02  # true time of one fake iteration
+ITEMS = 2  # items per iteration -> 100 items/s
+
+BENCHMARK = """\
+title: Fake training
+metric: {{label: Throughput, unit: items/s, direction: higher, decimals: 1}}
+measurement:
+  description: Items per second over iterations 10-60.
+  window: {{start: 10, end: 60}}
+  batch: {{total: {items}}}
+implementations:
+{impls}
+"""
+
+IMPL = """\
+  - id: {id}
+    name: {id}
+    commands: ["python fake_trainer.py {args}"]
+    run:
+      log: {{format: {fmt}{options}}}
+      timeout: {timeout}
+"""
+
+
+def make_project(tmp_path: Path, impls: dict[str, tuple[str, str]], timeout: float = 60,
+                 options: str = "") -> Path:
+    """A project folder with ``data/fake`` whose implementations run the fake trainer."""
+    project = tmp_path / "project"
+    (project / "data/fake").mkdir(parents=True)
+    shutil.copy(TESTS / "fake_trainer.py", project)
+    text = "".join(
+        IMPL.format(id=impl_id, fmt=fmt, args=args, timeout=timeout,
+                    options=f", options: {options}" if options else "")
+        for impl_id, (fmt, args) in impls.items()
+    )
+    (project / "data/fake/benchmark.yaml").write_text(BENCHMARK.format(items=ITEMS, impls=text), encoding="utf-8")
+    return project
+
+
+def runner(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "runners.run", *args, "--data", str(project / "data")],
+        capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+        env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")},
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its content hash."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("fmt", "every"), [
+    ("generic", 1), ("detectron2", 20), ("maskrcnn-benchmark", 20), ("mmdetection", 10),
+    ("torchvision", 10), ("detectron", 20), ("generic", 7),
+])
+def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: int) -> None:
+    args = f"--format {fmt} --iterations 70 --seconds {SECONDS} --every {every} --per-epoch 25 --noise"
+    options = "{pattern: '^iteration (?P<iteration>\\d+)/\\d+ time: (?P<seconds>[0-9.]+)$'}" if fmt == "generic" else ""
+    project = make_project(tmp_path, {"fake": (fmt, args)}, options=options)
+    done = runner(project, "fake", "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == []
+    (result,) = bench.results
+    truth = ITEMS / SECONDS
+    for value in result.samples:
+        assert abs(value / truth - 1) < 0.01, f"{fmt}: measured {value}, truth {truth}"
+    assert result.run.window.start == 10 and result.run.window.end == 60
+    assert len(result.run.seconds_per_iteration) == 2
+    if fmt != "generic" or every == 1:
+        assert all(abs(own / SECONDS - 1) < 0.01 for own in result.run.own_seconds_per_iteration)
+    assert result.status == "measured"
+    assert result.software["python"] and result.platform
+    log = project / "data/fake/results" / result.log
+    text = gzip.decompress(log.read_bytes()).decode()
+    assert "=== run 2/2 ===" in text
+
+
+def test_history_is_kept_and_the_newest_is_shown(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65 --seconds 0.01")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    for _ in range(2):
+        assert runner(project, "all").returncode == 0
+        time.sleep(1.1)  # results are named by the second they were recorded
+    results = sorted((project / "data/fake/results").glob("*.yaml"))
+    assert len(results) == 2
+    assert len(list((project / "data/fake/results/logs").glob("*.log.gz"))) == 2
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and len(bench.results) == 2
+
+
+FAILURES = {
+    "exit-code": ("--exit-code 3", "exited with status 3"),
+    "crash": ("--crash-at 30", "exited with status 1"),
+    "never-reaches-window": ("--iterations 40", "before the window end (iteration 60)"),
+    "garbage": ("--garbage --iterations 20", "no progress lines were recognised"),
+    "timeout": ("--hang-at 20", "timed out after 3 s"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_failures_leave_data_untouched_and_say_why(tmp_path: Path, case: str) -> None:
+    args, reason = FAILURES[case]
+    project = make_project(tmp_path, {"good": ("detectron2", "--format detectron2"),
+                                      "bad": ("detectron2", f"--format detectron2 {args} --seconds 0.01")},
+                           timeout=3)
+    before = snapshot(project / "data")
+    done = runner(project, "fake", "bad")
+    assert done.returncode == 1
+    assert reason in done.stderr, done.stderr
+    assert "FAILED fake/bad" in done.stderr
+    assert "Traceback" not in done.stderr.split("| ")[0]
+    assert snapshot(project / "data") == before
+    if case == "crash":
+        assert "illegal memory access" in done.stderr, "the log tail is shown"
+
+
+def test_interrupt_stops_the_child_and_records_nothing(tmp_path: Path) -> None:
+    pidfile = tmp_path / "child.pid"
+    project = make_project(tmp_path, {"slow": ("detectron2", f"--format detectron2 --hang-at 5 --pidfile {pidfile}")})
+    before = snapshot(project / "data")
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        pidfile.unlink(missing_ok=True)
+        proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")})
+        deadline = time.monotonic() + 30
+        while not pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert "interrupted" in err
+        child = int(pidfile.read_text())
+        time.sleep(0.2)
+        with pytest.raises(ProcessLookupError):
+            os.kill(child, 0)
+    assert snapshot(project / "data") == before
+
+
+def test_unmet_requirements_are_skipped_and_do_not_fail_all(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"cpu": ("generic", "--iterations 65 --seconds 0.005")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    bench_yaml.write_text(bench_yaml.read_text() + IMPL.format(
+        id="gpu", fmt="generic", args="", timeout=60, options="") + "      requires: {gpus: 8}\n"
+        + IMPL.format(id="mpi", fmt="generic", args="", timeout=60, options="")
+        + "      requires: {executables: [no-such-mpirun]}\n", encoding="utf-8")
+    done = runner(project, "all")
+    assert done.returncode == 0, done.stderr
+    assert "skip fake/gpu: needs 8 NVIDIA GPU(s), found 0" in done.stderr
+    assert "skip fake/mpi: needs no-such-mpirun on PATH" in done.stderr
+    assert "fake/cpu" in done.stdout and "recorded" in done.stdout
+
+
+def test_dry_run_prints_the_plan_and_runs_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    bench_yaml.write_text(bench_yaml.read_text().replace(
+        '    commands:', '    env: {TF_CUDNN_USE_AUTOTUNE: "0"}\n    commands:'), encoding="utf-8")
+    before = snapshot(project / "data")
+    done = runner(project, "all", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "env     TF_CUDNN_USE_AUTOTUNE=0" in done.stdout
+    assert "run     python fake_trainer.py --iterations 65  x1" in done.stdout
+    assert snapshot(project / "data") == before
+
+
+def test_invalid_data_is_reported_and_nothing_runs(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("generic", "")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    bench_yaml.write_text(bench_yaml.read_text().replace("direction: higher", "direction: up"), encoding="utf-8")
+    done = runner(project, "all")
+    assert done.returncode == 1
+    assert f"{bench_yaml}:2: metric.direction: expected one of" in done.stderr
+
+
+def test_parse_cli_reads_a_saved_log(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 70 --every 10")})
+    assert runner(project, "all").returncode == 0
+    (log,) = (project / "data/fake/results/logs").glob("*.log.gz")
+    done = subprocess.run([sys.executable, "-m", "runners.parse", str(log), "--format", "detectron2",
+                           "--images-per-iter", "2", "--window", "10:60"],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert abs(out["throughput"] / (ITEMS / SECONDS) - 1) < 0.01
+    assert out["iterations"] == 50 and out["timing"] == "arrival"
+    foreign = tmp_path / "foreign.log"  # no arrival times: falls back to the printed times
+    foreign.write_text(gzip.decompress(log.read_bytes()).decode().replace("[+", "x[+"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "runners.parse", str(foreign), "--format", "detectron2",
+                           "--images-per-iter", "2", "--window", "10:60"],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    assert done.returncode == 1 or json.loads(done.stdout)["timing"] == "printed"
