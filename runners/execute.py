@@ -11,6 +11,7 @@ used unless the implementation asks for one.
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import shlex
 import shutil
@@ -45,6 +46,8 @@ class RunOutcome:
     reason: str = ""
     returncode: int | None = None
     samples: list[Sample] = field(default_factory=list)
+    #: Named groups of the first line matching ``watch``, if any.
+    watched: dict[str, str] | None = None
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
     seconds: float = 0.0
 
@@ -82,12 +85,14 @@ def run_commands(
     parser: LogParser | None,
     log: IO[str] | None = None,
     on_line: Callable[[Sample | None, str], None] | None = None,
+    watch: re.Pattern[str] | None = None,
 ) -> RunOutcome:
     """Run ``commands`` in order; stop at the first failure.
 
     :param parser: reads progress; ``None`` for set-up steps (output kept, not parsed).
     :param log: receives every line as ``[+seconds] text``, seconds since the start.
     :param on_line: called with each line's sample (or ``None``) for progress display.
+    :param watch: a pattern whose first matching line's named groups end up in ``watched``.
     :raises Interrupted: after stopping the child, when the runner is interrupted.
     """
     outcome = RunOutcome(ok=True)
@@ -110,7 +115,7 @@ def run_commands(
             outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {exc.strerror or exc}"
             break
         try:
-            reason = _pump(proc, start, deadline, parser, log, on_line, outcome)
+            reason = _pump(proc, start, deadline, parser, log, on_line, watch, outcome)
         except BaseException:
             _stop(proc)
             raise
@@ -135,6 +140,7 @@ def _pump(
     parser: LogParser | None,
     log: IO[str] | None,
     on_line: Callable[[Sample | None, str], None] | None,
+    watch: re.Pattern[str] | None,
     outcome: RunOutcome,
 ) -> str:
     """Read the child's output until it closes; return a failure reason or ''."""
@@ -160,11 +166,11 @@ def _pump(
             pending += chunk
             *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
             for raw in lines:
-                reason = _line(raw, now, start, parser, log, on_line, outcome)
+                reason = _line(raw, now, start, parser, log, on_line, watch, outcome)
                 if reason:
                     return reason
     if pending:
-        return _line(pending, time.monotonic(), start, parser, log, on_line, outcome)
+        return _line(pending, time.monotonic(), start, parser, log, on_line, watch, outcome)
     return ""
 
 
@@ -175,6 +181,7 @@ def _line(
     parser: LogParser | None,
     log: IO[str] | None,
     on_line: Callable[[Sample | None, str], None] | None,
+    watch: re.Pattern[str] | None,
     outcome: RunOutcome,
 ) -> str:
     text = raw.decode("utf-8", errors="replace")
@@ -183,6 +190,8 @@ def _line(
     outcome.tail.append(text)
     if log:
         log.write(f"[+{now - start:.6f}] {text}\n")
+    if watch is not None and outcome.watched is None and (match := watch.search(text)):
+        outcome.watched = match.groupdict()
     sample = None
     if parser is not None:
         try:

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Sample", "WindowError", "WindowMeasurement", "measure_window", "value_of"]
+__all__ = ["OWN_TIMING_TOLERANCE", "Sample", "WindowError", "WindowMeasurement", "measure_window", "value_of"]
 
 #: Disagreement with the implementation's own printed timing that gets flagged.
 OWN_TIMING_TOLERANCE = 0.05
@@ -41,6 +41,8 @@ class WindowMeasurement:
     seconds: float
     lines_used: int
     own_seconds_per_iter: float | None
+    #: The implementation's own timing of the whole window, when it prints one.
+    own_window_seconds: float | None = None
 
     @property
     def seconds_per_iter(self) -> float:

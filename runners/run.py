@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -39,7 +40,7 @@ from . import envcapture
 from .checkout import CheckoutError, cache_dir, prepare
 from .execute import Interrupted, RunOutcome, run_commands
 from .logformats import make_parser
-from .measure import WindowError, WindowMeasurement, measure_window, value_of
+from .measure import OWN_TIMING_TOLERANCE, WindowError, WindowMeasurement, measure_window, value_of
 from .progress import Progress
 from .record import RecordError, record
 
@@ -48,6 +49,8 @@ __all__ = ["main"]
 RUNNER = f"sphinx-benchbench runners {__version__}"
 #: Relative standard deviation above which a result is flagged unstable (pyperf uses 10 %).
 UNSTABLE = 0.05
+#: Allowed difference between the runner's and the implementation's own timing of the window.
+OWN_WINDOW_TOLERANCE = 0.01
 
 
 @dataclass
@@ -200,7 +203,7 @@ def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
                 measurements.append(_one_run(impl, env, cwd, timeout, window, log, progress, n, repeat))
             log.flush()
             python = shutil.which("python", path=path) or sys.executable
-            environment = envcapture.capture(python=python)
+            environment = envcapture.capture(python=python, env=env)  # the GPUs and packages it saw
             return _record(bench, impl, project, data_root, measurements, environment, commit, patch_applied,
                            log_path, items or 1)
         except Failure as failure:
@@ -220,19 +223,22 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
     assert run is not None
     try:
         parser = make_parser(run.log.format, **run.log.options)
-    except (ValueError, TypeError) as exc:
+        watch = re.compile(run.log.own_window) if run.log.own_window else None
+    except (ValueError, TypeError, re.error) as exc:
         raise Failure(f"log format: {exc}") from None
     progress.start(impl.id, n, repeat, window.end)
     outcome: RunOutcome = run_commands(impl.commands, env=env, cwd=str(cwd), shell=run.shell,
                                        timeout=timeout or run.timeout, parser=parser, log=log,
-                                       on_line=progress.line)
+                                       on_line=progress.line, watch=watch)
     progress.stop()
     if not outcome.ok:
         raise Failure(outcome.reason, list(outcome.tail))
     try:
-        return measure_window(outcome.samples, window.start, window.end)
+        measured = measure_window(outcome.samples, window.start, window.end)
     except WindowError as exc:
         raise Failure(str(exc), list(outcome.tail)) from None
+    own = (outcome.watched or {}).get("seconds")
+    return dataclasses.replace(measured, own_window_seconds=float(own) if own else None)
 
 
 def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Path,
@@ -246,9 +252,12 @@ def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
     warnings = list(environment.warnings)
     for n, m in enumerate(measurements, 1):
         off = m.own_disagreement
-        if off is not None and abs(off) > 0.05:
+        if off is not None and abs(off) > OWN_TIMING_TOLERANCE:
             warnings.append(f"run {n}: the implementation's printed time per iteration differs from the "
                             f"measured one by {off:+.1%}")
+        if m.own_window_seconds is not None and abs(m.own_window_seconds / m.seconds - 1) > OWN_WINDOW_TOLERANCE:
+            warnings.append(f"run {n}: the implementation timed the window at {m.own_window_seconds:.6f} s, "
+                            f"the runner at {m.seconds:.6f} s")
     if spread is not None and spread > UNSTABLE:
         warnings.append(f"unstable: the runs' relative standard deviation is {spread:.1%} (over {UNSTABLE:.0%})")
     now = dt.datetime.now(dt.timezone.utc)
@@ -269,6 +278,8 @@ def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
             seconds_per_iteration=[round(m.seconds_per_iter, 9) for m in measurements],
             own_seconds_per_iteration=[None if m.own_seconds_per_iter is None else round(m.own_seconds_per_iter, 9)
                                        for m in measurements],
+            own_window_seconds=[m.own_window_seconds for m in measurements]
+            if any(m.own_window_seconds is not None for m in measurements) else [],
             spread=None if spread is None else round(spread, 6),
             unstable=bool(spread is not None and spread > UNSTABLE),
             patch_applied=patch_applied,

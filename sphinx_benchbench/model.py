@@ -293,6 +293,10 @@ class LogSpec:
 
     format: str = _req("Log format name (see the runners' log-format reference), e.g. ``detectron2``.")
     options: dict[str, str | int | bool] = _f("Options of the log format, e.g. ``iters_per_epoch``.", {})
+    own_window: str | None = _f(
+        "Regular expression for the line where the implementation reports its own timing of the whole "
+        "window, with a named group ``seconds``; recorded as a cross-check of the runner's measurement."
+    )
 
 
 @dataclass(frozen=True)
@@ -385,6 +389,9 @@ class RunRecord:
     seconds_per_iteration: list[NonNegative] = _req("Measured time of one iteration in the window, per run.")
     own_seconds_per_iteration: list[NonNegative | None] = _f(
         "The implementation's own printed time per iteration over the window, per run (cross-check).", []
+    )
+    own_window_seconds: list[NonNegative | None] = _f(
+        "The implementation's own timing of the window (``run.log.own_window``), per run.", []
     )
     spread: NonNegative | None = _f("Relative standard deviation of the runs' values.")
     unstable: bool = _f("Whether the spread makes the result unstable (more than 5 %).", False)

@@ -1,0 +1,523 @@
+"""Tests for runners.envcapture with real child processes.
+
+Why these tests look the way they do: what envcapture records is published
+next to every measured number, so a wrong GPU count, a version read from the
+runner's environment instead of the implementation's, or a leaked host name
+would be silently wrong on the page.  Nothing here mocks ``subprocess``: the
+probe runs in real interpreters (this venv's own, and small venvs made in
+``tmp_path`` with a stand-in ``torch`` package), and ``nvidia-smi`` is replaced
+by executables written into ``tmp_path`` that print output copied from real
+machines (sources noted next to each sample) or fail or hang.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import importlib.metadata
+import os
+import platform
+import re
+import socket
+import stat
+import sys
+import time
+import venv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runners.envcapture import (
+    DEFAULT_PACKAGES,
+    DISTRIBUTIONS,
+    Environment,
+    capture,
+    cudnn_version_text,
+    parse_gpu_query,
+    parse_topology,
+)
+from sphinx_benchbench.convert import Converter
+from sphinx_benchbench.model import Provenance, Result
+
+# --------------------------------------------------------------------------
+# Real nvidia-smi output
+
+#: ``nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits`` on an
+#: 8x V100-SXM2-32GB machine.  The row format (", " separated, MiB without unit) is the one shown
+#: for this query in public test fixtures found by code search, e.g. "NVIDIA H100 80GB HBM3, 81559,
+#: 565.57.01" and "Tesla V100-SXM2-32GB, 32768, ..." rows; V100-SXM2-32GB reports 32768 MiB with
+#: recent drivers and 32510 MiB with older ones (both seen in public logs).  The driver version is
+#: the one this test is about (535.104.05, a public R535 release).
+V100_QUERY = "".join("Tesla V100-SXM2-32GB, 32768, 535.104.05\n" for _ in range(8))
+
+#: ``nvidia-smi topo -m`` of a DGX-1-style 8x V100-SXM2 machine (hybrid cube-mesh: NV1/NV2 links,
+#: SYS between the halves), copied from Oneflow-Inc/DLPerf, NVIDIADeepLearningExamples/README.md
+#: (also in its reports/dlperf_benchmark_test_report_v1.md).  Space-separated, older driver.
+DGX1_TOPO = """\
+        GPU0    GPU1    GPU2    GPU3    GPU4    GPU5    GPU6    GPU7    mlx5_0  CPU Affinity
+GPU0     X      NV1     NV1     NV2     NV2     SYS     SYS     SYS     NODE    0-11,24-35
+GPU1    NV1      X      NV2     NV1     SYS     NV2     SYS     SYS     NODE    0-11,24-35
+GPU2    NV1     NV2      X      NV2     SYS     SYS     NV1     SYS     PIX     0-11,24-35
+GPU3    NV2     NV1     NV2      X      SYS     SYS     SYS     NV1     PIX     0-11,24-35
+GPU4    NV2     SYS     SYS     SYS      X      NV1     NV1     NV2     SYS     12-23,36-47
+GPU5    SYS     NV2     SYS     SYS     NV1      X      NV2     NV1     SYS     12-23,36-47
+GPU6    SYS     SYS     NV1     SYS     NV1     NV2      X      NV2     SYS     12-23,36-47
+GPU7    SYS     SYS     SYS     NV1     NV2     NV1     NV2      X      SYS     12-23,36-47
+mlx5_0  NODE    NODE    PIX     PIX     SYS     SYS     SYS     SYS      X
+
+Legend:
+
+  X    = Self
+  SYS  = Connection traversing PCIe as well as the SMP interconnect between NUMA nodes (e.g., QPI/UPI)
+  NODE = Connection traversing PCIe as well as the interconnect between PCIe Host Bridges within a NUMA node
+  PHB  = Connection traversing PCIe as well as a PCIe Host Bridge (typically the CPU)
+  PXB  = Connection traversing multiple PCIe bridges (without traversing the PCIe Host Bridge)
+  PIX  = Connection traversing at most a single PCIe bridge
+  NV#  = Connection traversing a bonded set of # NVLinks
+"""
+
+#: ``nvidia-smi topo -m`` of a PCIe-only 8-GPU machine in the current tab-separated layout (with the
+#: ``NUMA Affinity`` and ``GPU NUMA ID`` columns), from a "GPU Topology Analysis" report found by
+#: code search (the index did not name its repository).
+PCIE_TOPO = (
+    "\tGPU0\tGPU1\tGPU2\tGPU3\tGPU4\tGPU5\tGPU6\tGPU7\tCPU Affinity\tNUMA Affinity\tGPU NUMA ID\n"
+    "GPU0\t X \tNODE\tNODE\tNODE\tNODE\tNODE\tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU1\tNODE\t X \tPHB\tNODE\tNODE\tNODE\tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU2\tNODE\tPHB\t X \tNODE\tNODE\tNODE\tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU3\tNODE\tNODE\tNODE\t X \tPHB\tNODE\tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU4\tNODE\tNODE\tNODE\tPHB\t X \tNODE\tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU5\tNODE\tNODE\tNODE\tNODE\tNODE\t X \tSYS\tSYS\t0-15,32-47\t0\t\tN/A\n"
+    "GPU6\tSYS\tSYS\tSYS\tSYS\tSYS\tSYS\t X \tPHB\t16-31,48-63\t1\t\tN/A\n"
+    "GPU7\tSYS\tSYS\tSYS\tSYS\tSYS\tSYS\tPHB\t X \t16-31,48-63\t1\t\tN/A\n"
+    "\n"
+    "Legend:\n"
+    "\n"
+    "  X    = Self\n"
+    "  SYS  = Connection traversing PCIe as well as the SMP interconnect between NUMA nodes (e.g., QPI/UPI)\n"
+    "  NV#  = Connection traversing a bonded set of # NVLinks\n"
+)
+
+#: ``nvidia-smi topo -m`` of a DGX H100 (every pair NV18 through NVSwitch), as shown on
+#: https://kubernetes.recipes/recipes/ai/dgx-h100-nvidia-smi-topo-kubernetes/ (first 3 GPUs kept).
+H100_TOPO = """\
+        GPU0  GPU1  GPU2  CPU Affinity  NUMA
+GPU0     X    NV18  NV18  0-51         0
+GPU1    NV18   X    NV18  0-51         0
+GPU2    NV18  NV18   X    0-51         0
+"""
+
+#: One H100 SXM, as in public fixtures of this exact query ("NVIDIA H100 80GB HBM3, 81559, 565.57.01").
+H100_QUERY = "NVIDIA H100 80GB HBM3, 81559, 565.57.01\n"
+
+
+# --------------------------------------------------------------------------
+# Fixtures: executables and interpreters made in tmp_path
+
+
+def _executable(path: Path, text: str) -> Path:
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+FakeSmi = Callable[..., Path]
+
+
+@pytest.fixture
+def fake_smi(tmp_path: Path) -> FakeSmi:
+    """Write an ``nvidia-smi`` that answers the two calls envcapture makes and logs its arguments.
+
+    ``--id=`` is honoured the way nvidia-smi does (only the listed GPU indices are printed).
+    """
+
+    def make(query: str = V100_QUERY, topo: str | None = DGX1_TOPO, query_exit: int = 0) -> Path:
+        folder = tmp_path / "fakebin"
+        folder.mkdir(exist_ok=True)
+        (folder / "query.txt").write_text(query)
+        (folder / "topo.txt").write_text(topo if topo is not None else "")
+        script = f"""#!{sys.executable}
+import sys
+from pathlib import Path
+here = Path(__file__).parent
+args = sys.argv[1:]
+with open(here / "calls.log", "a") as log:
+    log.write(" ".join(args) + "\\n")
+if args[:2] == ["topo", "-m"]:
+    if {topo is None!r}:
+        sys.exit(3)
+    sys.stdout.write((here / "topo.txt").read_text())
+elif args and args[0].startswith("--query-gpu=name,memory.total,driver_version"):
+    if {query_exit!r}:
+        print("No devices were found")
+        sys.exit({query_exit!r})
+    rows = (here / "query.txt").read_text().splitlines()
+    ids = [a[5:] for a in args if a.startswith("--id=")]
+    keep = {{int(i) for i in ids[0].split(",")}} if ids else set(range(len(rows)))
+    for index, row in enumerate(rows):
+        if index in keep:
+            print(row)
+else:
+    sys.exit(2)
+"""
+        return _executable(folder / "nvidia-smi", script)
+
+    return make
+
+
+def _calls(smi: Path) -> list[str]:
+    log = smi.parent / "calls.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def _make_venv(root: Path, packages: dict[str, str], torch_init: str | None = None) -> str:
+    """A bare venv whose site-packages holds dist-info folders (name -> version) and maybe a ``torch``."""
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(root)
+    purelib = root / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    for name, version in packages.items():
+        info = purelib / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    if torch_init is not None:
+        (purelib / "torch").mkdir()
+        (purelib / "torch" / "__init__.py").write_text(torch_init)
+    return str(root / "bin" / "python")
+
+
+FAKE_TORCH = """\
+import types
+print("a line an import prints on stdout")
+__version__ = "2.3.1+cu121"
+version = types.SimpleNamespace(cuda="12.1", hip=None)
+class _Cudnn:
+    @staticmethod
+    def version():
+        return 8902
+backends = types.SimpleNamespace(cudnn=_Cudnn())
+"""
+
+
+# --------------------------------------------------------------------------
+# Software: the probe in a real interpreter
+
+
+def test_probe_of_this_venv_matches_its_metadata() -> None:
+    env = capture(sys.executable, nvidia_smi=None)
+    assert env.warnings == ()
+    # The probe ran this very interpreter, so its answers equal this process's.
+    assert env.software["python"] == platform.python_version()
+    for key, dist in (("sphinx", "sphinx"), ("docutils", "docutils"), ("pyyaml", "PyYAML")):
+        assert env.software[key] == importlib.metadata.version(dist)
+    for key in ("numpy", "pandas", "myst-parser"):
+        assert env.software[key] == importlib.metadata.version(key)
+    # Absent packages are left out, not recorded as empty or None.
+    for key in ("torch", "tensorflow", "mxnet", "cuda", "cudnn"):
+        try:
+            importlib.metadata.version(key)
+        except importlib.metadata.PackageNotFoundError:
+            assert key not in env.software
+    assert next(iter(env.software)) == "python"
+
+
+def test_probe_reads_the_implementations_interpreter_not_the_runners(tmp_path: Path) -> None:
+    python = _make_venv(
+        tmp_path / "impl",
+        {
+            "torch": "2.3.1+cu121",
+            "torchvision": "0.18.1+cu121",
+            "mxnet-cu101": "1.6.0",
+            "tensorflow-estimator": "2.15.0",  # must not be taken for tensorflow
+            "PyYAML": "5.4.1",
+        },
+        FAKE_TORCH,
+    )
+    env = capture(python, nvidia_smi=None)
+    assert env.warnings == ()
+    assert env.software == {
+        "python": platform.python_version(),
+        "torch": "2.3.1+cu121",
+        "torchvision": "0.18.1+cu121",
+        "mxnet": "1.6.0",
+        "pyyaml": "5.4.1",  # the venv's, not this process's
+        "cuda": "12.1",
+        "cudnn": "8.9.2",
+    }
+
+
+def test_torch_that_fails_to_import_keeps_the_versions_and_warns(tmp_path: Path) -> None:
+    init = 'raise OSError("libcudnn.so.8: cannot open shared object file: No such file or directory")\n'
+    python = _make_venv(tmp_path / "impl", {"torch": "1.5.0"}, init)
+    env = capture(python, nvidia_smi=None)
+    assert env.software == {"python": platform.python_version(), "torch": "1.5.0"}
+    assert env.warnings == (
+        "cuda and cudnn versions not recorded: torch is installed but importing it failed (OSError)",
+    )
+
+
+def test_torch_import_past_the_timeout_keeps_what_was_printed(tmp_path: Path) -> None:
+    python = _make_venv(tmp_path / "impl", {"torch": "2.0.0"}, "import time\ntime.sleep(60)\n")
+    start = time.monotonic()
+    env = capture(python, nvidia_smi=None, timeout=3)
+    assert time.monotonic() - start < 15
+    assert env.software == {"python": platform.python_version(), "torch": "2.0.0"}
+    assert len(env.warnings) == 1
+    assert "did not finish within 3 s" in env.warnings[0]
+    assert env.warnings[0].startswith("cuda and cudnn versions not recorded")
+
+
+@pytest.mark.parametrize(
+    ("python", "why"),
+    [
+        ("{tmp}/no/such/python", "could not be started (FileNotFoundError)"),
+        ("/bin/false", "exited with status 1"),
+        ("/bin/echo", "printed no result"),  # not Python: prints its arguments, exits 0
+        ("{tmp}", "could not be started (PermissionError)"),  # a folder
+    ],
+)
+def test_a_probe_that_fails_warns_and_records_no_software(tmp_path: Path, python: str, why: str) -> None:
+    env = capture(python.format(tmp=tmp_path), nvidia_smi=None)
+    assert env.software == {}
+    assert env.warnings == (
+        f"software versions not recorded: the implementation's interpreter {why} when asked for its package versions",
+    )
+    assert str(tmp_path) not in repr(env)
+
+
+def test_a_crashing_interpreter_is_reported_by_signal(tmp_path: Path) -> None:
+    python = _executable(tmp_path / "python", "#!/bin/sh\nkill -SEGV $$\n")
+    env = capture(str(python), nvidia_smi=None)
+    assert env.software == {}
+    assert "was killed by SIGSEGV" in env.warnings[0]
+
+
+@pytest.mark.parametrize(("number", "text"), [(90100, "9.1.0"), (90501, "9.5.1"), (8902, "8.9.2"), (7605, "7.6.5")])
+def test_cudnn_version_text(number: int, text: str) -> None:
+    assert cudnn_version_text(number) == text
+
+
+def test_default_packages() -> None:
+    for key in ("torch", "torchvision", "tensorflow", "keras", "mxnet", "jax", "numpy", "sphinx", "docutils", "pyyaml"):
+        assert key in DEFAULT_PACKAGES
+    assert set(DEFAULT_PACKAGES) == set(DISTRIBUTIONS)
+    assert "python" not in DEFAULT_PACKAGES  # always recorded
+
+
+# --------------------------------------------------------------------------
+# Hardware
+
+
+def test_host_hardware_without_gpus() -> None:
+    env = capture(None, nvidia_smi=None)
+    hw = env.hardware
+    assert hw.accelerator is None and hw.interconnect is None
+    if hasattr(os, "sched_getaffinity"):
+        assert hw.cpu_count == len(os.sched_getaffinity(0))
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(re.search(r"^MemTotal:\s+(\d+) kB", meminfo.read_text(), re.M).group(1))  # type: ignore[union-attr]
+        assert hw.memory_gb is not None and abs(hw.memory_gb - kib / 1024**2) <= 0.5
+        models = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        if models:
+            assert hw.cpu == " ".join(models[0].split())
+    assert hw.label == f"{hw.cpu} ({hw.cpu_count} CPUs, {hw.memory_gb:g} GiB)"
+    assert env.warnings == ()
+
+
+def test_eight_v100_with_nvlink(fake_smi: FakeSmi) -> None:
+    smi = fake_smi()
+    env = capture(None, nvidia_smi=str(smi))
+    acc = env.hardware.accelerator
+    assert acc is not None
+    assert (acc.model, acc.count, acc.memory_gb, acc.driver) == ("Tesla V100-SXM2-32GB", 8, 32.0, "535.104.05")
+    assert env.hardware.interconnect == "NVLink"
+    assert env.hardware.label == "8x Tesla V100-SXM2-32GB (32 GiB), NVLink"
+    assert env.warnings == ()
+    assert _calls(smi) == [
+        "--query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits",
+        "topo -m",
+    ]
+
+
+def test_older_driver_memory_rounds_to_the_nominal_size(fake_smi: FakeSmi) -> None:
+    env = capture(None, nvidia_smi=str(fake_smi(query="Tesla V100-SXM2-32GB, 32510, 418.67\n" * 2)))
+    assert env.hardware.label == "2x Tesla V100-SXM2-32GB (32 GiB), NVLink"
+
+
+def test_pcie_machine(fake_smi: FakeSmi) -> None:
+    env = capture(None, nvidia_smi=str(fake_smi(query="NVIDIA L40S, 46068, 550.54.15\n" * 8, topo=PCIE_TOPO)))
+    assert env.hardware.interconnect == "PCIe"
+    assert env.hardware.label == "8x NVIDIA L40S (45 GiB), PCIe"
+
+
+def test_one_gpu_has_no_interconnect_and_no_topology_call(fake_smi: FakeSmi) -> None:
+    smi = fake_smi(query=H100_QUERY, topo=None)  # topo would fail if it were asked
+    env = capture(None, nvidia_smi=str(smi))
+    assert env.hardware.label == "1x NVIDIA H100 80GB HBM3 (80 GiB)"
+    assert env.hardware.interconnect is None
+    assert env.warnings == ()
+    assert not any(call.startswith("topo") for call in _calls(smi))
+
+
+@pytest.mark.parametrize(
+    ("visible", "label"),
+    [
+        ("0,1", "2x Tesla V100-SXM2-32GB (32 GiB), NVLink"),  # GPU0-GPU1: NV1
+        ("0,5", "2x Tesla V100-SXM2-32GB (32 GiB), PCIe"),  # GPU0-GPU5: SYS on a DGX-1
+        ("3", "1x Tesla V100-SXM2-32GB (32 GiB)"),
+        ("2,-1,7", "1x Tesla V100-SXM2-32GB (32 GiB)"),  # CUDA stops at the first invalid index
+    ],
+)
+def test_cuda_visible_devices_selects_the_gpus_recorded(fake_smi: FakeSmi, visible: str, label: str) -> None:
+    smi = fake_smi()
+    env = capture(None, nvidia_smi=str(smi), env={**os.environ, "CUDA_VISIBLE_DEVICES": visible})
+    assert env.hardware.label == label
+    assert env.warnings == ()
+
+
+@pytest.mark.parametrize("visible", ["", "-1"])
+def test_no_visible_gpu_records_none(fake_smi: FakeSmi, visible: str) -> None:
+    smi = fake_smi()
+    env = capture(None, nvidia_smi=str(smi), env={**os.environ, "CUDA_VISIBLE_DEVICES": visible})
+    assert env.hardware.accelerator is None
+    assert env.warnings == ()
+    assert _calls(smi) == []
+
+
+def test_cuda_visible_devices_by_uuid_records_all_and_warns(fake_smi: FakeSmi) -> None:
+    env_vars = {**os.environ, "CUDA_VISIBLE_DEVICES": "GPU-8e0f3c1a-0000-1111-2222-333344445555"}
+    env = capture(None, nvidia_smi=str(fake_smi()), env=env_vars)
+    assert env.hardware.label == "8x Tesla V100-SXM2-32GB (32 GiB), NVLink"
+    assert len(env.warnings) == 1 and "CUDA_VISIBLE_DEVICES" in env.warnings[0]
+    assert "GPU-8e0f3c1a" not in repr(env)
+
+
+def test_no_nvidia_smi_is_no_gpu_and_no_warning(tmp_path: Path) -> None:
+    env = capture(None, env={"PATH": str(tmp_path)})  # default name, not on this PATH
+    assert env.hardware.accelerator is None
+    assert env.warnings == ()
+
+
+def test_failing_nvidia_smi_warns(fake_smi: FakeSmi) -> None:
+    env = capture(None, nvidia_smi=str(fake_smi(query_exit=6)))
+    assert env.hardware.accelerator is None
+    assert env.hardware.label.endswith("GiB)")  # the CPU label
+    assert env.warnings == ("GPUs not recorded: nvidia-smi exited with status 6: No devices were found",)
+
+
+def test_nvidia_smi_exiting_1_warns(tmp_path: Path) -> None:
+    smi = _executable(tmp_path / "nvidia-smi", "#!/bin/sh\nexit 1\n")
+    env = capture(None, env={**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}"})
+    assert smi.exists()
+    assert env.hardware.accelerator is None
+    assert env.warnings == ("GPUs not recorded: nvidia-smi exited with status 1",)
+
+
+def test_hanging_nvidia_smi_is_killed_and_warns(tmp_path: Path) -> None:
+    # sh waits for its child sleep: killing only sh would leave sleep holding the pipe.
+    smi = _executable(tmp_path / "nvidia-smi", "#!/bin/sh\nsleep 60\necho never\n")
+    start = time.monotonic()
+    env = capture(None, nvidia_smi=str(smi), timeout=1)
+    assert time.monotonic() - start < 10
+    assert env.hardware.accelerator is None
+    assert env.warnings == ("GPUs not recorded: nvidia-smi did not finish within 1 s",)
+
+
+def test_failing_topology_keeps_the_gpus_and_warns(fake_smi: FakeSmi) -> None:
+    env = capture(None, nvidia_smi=str(fake_smi(topo=None)))
+    assert env.hardware.label == "8x Tesla V100-SXM2-32GB (32 GiB)"
+    assert env.hardware.interconnect is None
+    assert env.warnings == ("GPU interconnect not recorded: nvidia-smi topo -m exited with status 3",)
+
+
+def test_parse_topology_samples() -> None:
+    assert parse_topology(DGX1_TOPO) == "NVLink"
+    assert parse_topology(DGX1_TOPO, [0, 5]) == "PCIe"
+    assert parse_topology(DGX1_TOPO, [0, 4]) == "NVLink"
+    assert parse_topology(DGX1_TOPO, [1]) is None
+    assert parse_topology(PCIE_TOPO) == "PCIe"
+    assert parse_topology(H100_TOPO) == "NVLink"
+    assert parse_topology("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n") is None
+
+
+def test_parse_gpu_query_samples() -> None:
+    [gpu] = parse_gpu_query(H100_QUERY)
+    assert (gpu.name, gpu.memory_mib, gpu.driver) == ("NVIDIA H100 80GB HBM3", 81559.0, "565.57.01")
+    [gpu] = parse_gpu_query("NVIDIA GH200 480GB, [N/A], 550.54.15\n")
+    assert gpu.memory_mib is None
+    with pytest.raises(ValueError, match="unexpected nvidia-smi line"):
+        parse_gpu_query("garbage\n")
+
+
+def test_mixed_gpu_models_are_named_and_warned(fake_smi: FakeSmi) -> None:
+    query = "NVIDIA A100-SXM4-80GB, 81920, 550.54.15\nNVIDIA A100-SXM4-40GB, 40960, 550.54.15\n"
+    env = capture(None, nvidia_smi=str(fake_smi(query=query, topo=H100_TOPO)))
+    acc = env.hardware.accelerator
+    assert acc is not None and acc.count == 2 and acc.memory_gb is None
+    assert acc.model == "NVIDIA A100-SXM4-80GB + NVIDIA A100-SXM4-40GB"
+    assert env.warnings == ("the GPUs are not all the same model: NVIDIA A100-SXM4-80GB, NVIDIA A100-SXM4-40GB",)
+
+
+# --------------------------------------------------------------------------
+# Platform, privacy and the data format
+
+
+def test_platform_text() -> None:
+    text = capture(None, nvidia_smi=None).platform
+    assert text.startswith(f"{platform.system()} {platform.release()} {platform.machine()}")
+    libc, version = platform.libc_ver()
+    if libc:
+        assert text.endswith(f", {libc} {version}")
+
+
+def _assert_private(env: Environment, *extra: str) -> None:
+    text = repr(env)
+    for word in (socket.gethostname(), getpass.getuser()):
+        assert not re.search(rf"\b{re.escape(word)}\b", text), word
+    home = str(Path.home())
+    if home != "/":
+        assert home not in text
+    for secret in extra:
+        assert secret not in text
+
+
+def test_nothing_private_is_recorded(tmp_path: Path, fake_smi: FakeSmi) -> None:
+    secret = "ghp_s3cr3tT0kenValue0123456789"
+    env_vars = {**os.environ, "BENCHBENCH_TEST_TOKEN": secret, "CUDA_VISIBLE_DEVICES": "0,1"}
+    # A real run, with GPUs and the probe, in an environment holding a token.
+    python = _make_venv(tmp_path / "impl", {"torch": "2.3.1+cu121"}, FAKE_TORCH)
+    env = capture(python, env=env_vars, nvidia_smi=str(fake_smi()))
+    assert env.hardware.accelerator is not None and env.software["cuda"] == "12.1"
+    _assert_private(env, secret, str(tmp_path))
+    # Failures: an interpreter under the home directory, and an nvidia-smi that prints private text.
+    noisy = _executable(
+        tmp_path / "nvidia-smi",
+        f"#!/bin/sh\necho 'Failed to open {Path.home()}/.nvml on {socket.gethostname()} for {getpass.getuser()}'\n"
+        "exit 9\n",
+    )
+    env = capture(str(Path.home() / "no-such-venv" / "bin" / "python"), env=env_vars, nvidia_smi=str(noisy))
+    assert len(env.warnings) == 2
+    assert env.warnings[0].startswith("GPUs not recorded: nvidia-smi exited with status 9: Failed to open ~/.nvml on")
+    _assert_private(env, secret, str(tmp_path))
+
+
+def test_environment_fills_a_result_that_validates(fake_smi: FakeSmi) -> None:
+    env = capture(sys.executable, nvidia_smi=str(fake_smi()))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        env.platform = "x"  # type: ignore[misc]
+    result = Result(
+        implementation="impl",
+        recorded="2024-05-01",
+        status="measured",
+        provenance=Provenance(by="sphinx-benchbench"),
+        value=1.0,
+        **env.result_fields(),  # type: ignore[arg-type]
+    )
+    # What the runner would write, read back by the project's own validator.
+    text = yaml.safe_dump({"results": [dataclasses.asdict(result)]}, sort_keys=False)
+    converter = Converter("results.yaml", str(Path.cwd()), {})
+    data = yaml.safe_load(text)["results"][0]
+    back = converter.convert(Result, data)
+    assert converter.problems == []
+    assert back is not None and back.hardware == env.hardware and back.software == env.software
+    assert back.platform == env.platform
