@@ -1,0 +1,1 @@
+"""Benchmark suites that ship with the project and need no accelerator, clone or network."""
