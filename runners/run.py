@@ -96,6 +96,8 @@ def unmet(impl: Implementation, path: str) -> str | None:
         have = gpu_count()
         if have < spec.requires.gpus:
             return f"needs {spec.requires.gpus} NVIDIA GPU(s), found {have}"
+    if spec.venv and not os.path.isdir(path.split(os.pathsep)[0]):
+        return f"needs its environment {spec.venv} (create it with the implementation's requirements)"
     missing = [exe for exe in spec.requires.executables if not shutil.which(exe, path=path)]
     if missing:
         return f"needs {', '.join(missing)} on PATH"

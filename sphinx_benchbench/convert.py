@@ -147,10 +147,15 @@ class Converter:
             return None
         if len(options) == 1:
             return self.value(options[0], value, line, what)
-        # Choose the alternative by the value's shape (mapping -> dataclass).
+        # Choose the alternative by the value's type (a mapping is a dataclass).
         for option in options:
             base = get_args(option)[0] if get_origin(option) is typing.Annotated else option
-            if isinstance(value, dict) == dataclasses.is_dataclass(base):
+            if dataclasses.is_dataclass(base):
+                matches = isinstance(value, dict)
+            else:
+                kind = get_origin(base) or base
+                matches = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+            if matches:
                 return self.value(option, value, line, what)
         self.bad(line, what, tp, value)
 

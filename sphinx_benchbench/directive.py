@@ -76,7 +76,7 @@ class BenchmarkTableDirective(SphinxDirective):
         tables = rank(bench, impl_ids, baseline, self.options.get("hardware"))
         if self.options.get("hardware") and not tables:
             self.warn(f"no results of {name!r} on hardware {self.options['hardware']!r}")
-        renderer = Renderer(bench, tables, self.image_uri, self.new_id)
+        renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
         self.set_source_info(container)
         for part in parts:

@@ -81,6 +81,8 @@ class Renderer:
     tables: list[Table]
     image_uri: Callable[[Logo], str | None]
     new_id: Callable[[str], str]
+    #: Implementations the directive shows (``None``: all).
+    impl_ids: list[str] | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -259,7 +261,8 @@ class Renderer:
         results = {row.impl.id: row.result for row in reversed(self.rows)}
         shown = {row.impl.id: row.impl for row in self.rows}
         for impl in self.bench.definition.implementations:
-            shown.setdefault(impl.id, impl)
+            if self.impl_ids is None or impl.id in self.impl_ids:
+                shown.setdefault(impl.id, impl)
         return [self._impl(impl, results.get(impl.id)) for impl in shown.values()]
 
     def _impl(self, impl: Implementation, result: Result | None) -> nodes.container:

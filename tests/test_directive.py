@@ -241,3 +241,17 @@ def test_located_keys() -> None:
     loc = Located("f.yaml", 3, {"a": 5})
     assert str(loc.at("a")) == "f.yaml:5"
     assert str(loc.at("b")) == "f.yaml:3"
+
+
+def test_implementations_option_limits_table_and_details(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    (src / "other.rst").write_text(
+        "Other\n=====\n\n.. benchmark-table:: toy\n   :parts: table details\n   :implementations: slow, unmeasured\n",
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    page = soup(app, "other.html")
+    assert [r[0] for r in rows(page.select_one("table.bb-table"))] == ["Slow <i>one</i>"]
+    assert [d["id"] for d in page.select("div.bb-impl")] == ["toy-slow", "toy-unmeasured"]

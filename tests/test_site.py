@@ -53,7 +53,10 @@ def test_maskrcnn_page_matches_the_reference(site: tuple[Path, str]) -> None:
     assert "iterations 100-500" in env
 
     details = page.select("div.bb-impl")
-    assert len(details) == 7
+    reference = ["detectron2", "mmdetection", "maskrcnn-benchmark", "tensorpack", "simpledet", "detectron",
+                 "matterport-mask-rcnn"]
+    assert [d["id"] for d in details] == [f"maskrcnn-training-{i}" for i in [*reference, "torchvision"]], \
+        "seven reference sections in table order, then this project's own torchvision run in its own section"
     commands = {d["id"]: [pre.get_text() for pre in d.select("pre")] for d in details}
     assert commands["maskrcnn-training-detectron2"] == [
         "python tools/train_net.py --config-file configs/Detectron1-Comparisons/mask_rcnn_R_50_FPN_noaug_1x.yaml"
