@@ -30,6 +30,45 @@ FORMATS = {
 }
 
 
+def keras(i: int, epoch: int, ie: int, args: argparse.Namespace) -> None:
+    """Keras' Progbar: an ``Epoch e/E`` line, then one bar redrawn with ``\r``."""
+    per = args.per_epoch
+    if ie == 0:
+        sys.stdout.write(f"Epoch {epoch + 1}/{-(-args.iterations // per)}\n")
+    done = ie + 1
+    if done == per:
+        bar = f"{done}/{per} [==============================] - 1s {args.seconds * 1000:.0f}ms/step - loss: 1.0\n"
+    else:
+        bar = f"{done:{len(str(per))}d}/{per} [=====>........................] - ETA: 20s - loss: 1.0"
+    sys.stdout.write("\r" + bar)
+    sys.stdout.flush()
+
+
+def tensorpack(i: int, epoch: int, ie: int, args: argparse.Namespace) -> None:
+    """tensorpack: logger lines on stdout, a tqdm bar redrawn with ``\r`` on stderr."""
+    per = args.per_epoch
+    if ie == 0:
+        print(f"[0101 00:00:00 @base.py:273] Start Epoch {epoch + 1} ...", flush=True)
+    done = ie + 1
+    sys.stderr.write(f"\r{100 * done // per:3d}%|#####     |{done}/{per}[00:10<00:10, {1 / args.seconds:.2f}it/s]")
+    sys.stderr.flush()
+    if done == per:
+        sys.stderr.write("\n")
+        print(f"[0101 00:00:00 @base.py:283] Epoch {epoch + 1} (global_step {i}) finished, time:10 seconds.",
+              flush=True)
+
+
+def simpledet(i: int, epoch: int, ie: int, args: argparse.Namespace) -> None:
+    """MXNet's Speedometer: ``Batch [count]`` with the 0-based batch index, never for a first batch."""
+    if ie and ie % args.every == 0:
+        speed = 2 / args.seconds
+        print(f"Epoch[{epoch}] Batch [{ie}]\tSpeed: {speed:.2f} samples/sec\tTrain-RpnAcc=0.9,\t", flush=True)
+
+
+BARS = {"keras": keras, "tensorpack": tensorpack, "simpledet": simpledet}
+FORMATS.update(dict.fromkeys(BARS, ""))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--format", default="generic", choices=sorted(FORMATS))
@@ -60,8 +99,10 @@ def main() -> int:
         if args.noise and i % 7 == 0:
             sys.stdout.write("loading data ... 50%\rloading data ... 100%\n")
             print("WARNING some/library.py:12: UserWarning: something deprecated", file=sys.stderr, flush=True)
-        if i % args.every == 0 or i == 1:
-            epoch, ie = divmod(i - 1, args.per_epoch)
+        epoch, ie = divmod(i - 1, args.per_epoch)
+        if args.format in BARS:
+            BARS[args.format](i, epoch, ie, args)
+        elif i % args.every == 0 or i == 1:
             print(template.format(i=i, i0=i - 1, n=args.iterations, dt=args.seconds, epoch=epoch + 1,
                                   epoch0=epoch, ie=ie + 1, ie0=ie, per=args.per_epoch), flush=True)
         if args.crash_at == i:
