@@ -18,6 +18,10 @@ extensions = [
 # The benchmark data lives at the repository root, next to the runners.
 benchbench_data_dir = "../data"
 
+# Current releases of the frameworks the benchmarks record (PyPI, November 2026):
+# results recorded with older ones are reported as stale.
+benchbench_current_versions = {"torch": "2.15", "tensorflow": "2.21", "keras": "3.15", "mxnet": "1.9.1"}
+
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 html_theme = "furo"

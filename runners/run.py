@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from sphinx_benchbench import __version__
+from sphinx_benchbench.identity import identity
 from sphinx_benchbench.loader import list_benchmarks, load_benchmark
 from sphinx_benchbench.model import Benchmark, Implementation, Provenance, Result, RunRecord, Window
 
@@ -107,28 +106,6 @@ def unmet(impl: Implementation, path: str) -> str | None:
 
 
 # -- one implementation -----------------------------------------------------
-
-
-def identity(bench: Benchmark, impl: Implementation, commit: str | None, hardware: object) -> str:
-    """Hash of what makes results comparable; versions and dates are left out on purpose."""
-    d = bench.definition
-    patches = [bench.patch_text.get(p.file, "") for p in impl.patches]
-    blob = json.dumps(
-        {
-            "metric": dataclasses.asdict(d.metric),
-            "measurement": dataclasses.asdict(d.measurement),
-            "commands": impl.commands,
-            "env": impl.env,
-            "setup": [s.run for s in impl.setup],
-            "patches": patches,
-            "run": dataclasses.asdict(impl.run) if impl.run else None,
-            "commit": commit or (impl.source.ref if impl.source else None),
-            "hardware": repr(hardware),
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
 def command_path(bench: Benchmark, impl: Implementation, project: Path) -> str:
@@ -272,7 +249,7 @@ def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
         hardware=environment.hardware,
         software=dict(environment.software),
         commit=commit,
-        identity=identity(bench, impl, commit, environment.hardware.identity),
+        identity=identity(bench, impl, commit, environment.hardware),
         platform=environment.platform,
         run=RunRecord(
             runner=RUNNER,

@@ -11,12 +11,14 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from .convert import Converter
 from .dependencies import note_files
 from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark
-from .model import Benchmark, Logo
+from .model import Benchmark, Logo, Result, StalenessPolicy
 from .ranking import rank
 from .render import PARTS, Renderer
 from .report import Subtype, warn, warn_data
+from .staleness import Policy, Stale, find_stale, merge_policy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,9 +33,32 @@ _loaded: WeakKeyDictionary[BuildEnvironment, dict[str, Benchmark | None]] = Weak
 _RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 
 
+#: Stale results already reported in this build (by ``id()``), per environment.
+_reported: WeakKeyDictionary[BuildEnvironment, set[int]] = WeakKeyDictionary()
+#: The site's staleness policy from conf.py, per environment.
+_policies: WeakKeyDictionary[BuildEnvironment, Policy] = WeakKeyDictionary()
+
+
 def forget_loaded(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start each build afresh: data files may have changed since the last one."""
     _loaded.pop(env, None)
+    _reported.pop(env, None)
+    _policies.pop(env, None)
+
+
+def site_policy(env: BuildEnvironment) -> Policy:
+    """``benchbench_staleness`` and ``benchbench_max_age_days`` from conf.py, validated once."""
+    if env not in _policies:
+        config = env.config
+        conv = Converter("conf.py", config.benchbench_data_dir, {})
+        raw = dict(config.benchbench_staleness or {})
+        if config.benchbench_max_age_days is not None:
+            raw.setdefault("max_age_days", config.benchbench_max_age_days)
+        own = conv.convert(StalenessPolicy, raw) if raw else None
+        for problem in conv.problems:
+            warn(f"benchbench_staleness: {problem.message}", None, Subtype.config)
+        _policies[env] = merge_policy(Policy(), own)
+    return _policies[env]
 
 
 def resolve_data_dir(app: Sphinx, config: Config) -> None:
@@ -76,7 +101,8 @@ class BenchmarkTableDirective(SphinxDirective):
         tables = rank(bench, impl_ids, baseline, self.options.get("hardware"))
         if self.options.get("hardware") and not tables:
             self.warn(f"no results of {name!r} on hardware {self.options['hardware']!r}")
-        renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids)
+        stale = self.stale(bench, [row.result for table in tables for row in table.rows])
+        renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids, stale)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
         self.set_source_info(container)
         for part in parts:
@@ -107,6 +133,25 @@ class BenchmarkTableDirective(SphinxDirective):
         else:
             note_files(self.env, bench.files, [os.path.join(bench.folder, RESULTS_DIR)])
         return bench
+
+    def stale(self, bench: Benchmark, results: list[Result]) -> dict[int, Stale]:
+        """Stale results by ``id()``; each is reported once per build, at its YAML line."""
+        policy = merge_policy(site_policy(self.env), bench.definition.staleness)
+        found = find_stale(bench, results, policy, self.config.benchbench_current_versions)
+        reported = _reported.setdefault(self.env, set())
+        for item in found:
+            if id(item.result) in reported:
+                continue
+            reported.add(id(item.result))
+            where = bench.locate(item.result)
+            location = str(where) if where and where.line else f"{where}:" if where else None
+            for problem in item.unparseable:
+                warn(problem, location, Subtype.data)
+            if item.reasons:
+                impl = item.result.implementation
+                warn(f"stale result of {impl}: {item.reason}; refresh with: python -m runners.run {bench.id} {impl}",
+                     location, Subtype.stale)
+        return {id(item.result): item for item in found if item.reasons}
 
     def parts(self) -> list[str]:
         parts = _list(self.options.get("parts", " ".join(PARTS)))

@@ -30,6 +30,18 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "benchbench_data_dir", "data", "env", str,
         "Folder holding the benchmark data, relative to the folder of conf.py.",
     )
+    app.add_config_value(
+        "benchbench_current_versions", {}, "env", dict,
+        "Current version of packages, e.g. {'torch': '2.5'}; results recorded with older ones are stale.",
+    )
+    app.add_config_value(
+        "benchbench_staleness", {}, "env", dict,
+        "The site's staleness policy: part, parts, track, ignore, aliases, max_age_days.",
+    )
+    app.add_config_value(
+        "benchbench_max_age_days", None, "env", (int, type(None)),
+        "Results older than this many days are stale (default: no limit).",
+    )
     app.add_directive("benchmark-table", BenchmarkTableDirective)
     setup_html(app)
     setup_dependencies(app)

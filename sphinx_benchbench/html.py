@@ -8,6 +8,7 @@ expand it and no JavaScript is needed.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -50,6 +51,21 @@ class CollapsePatches(SphinxPostTransform):
             container.replace_self(new)
 
 
+class StaleMarkers(SphinxPostTransform):
+    """Make the stale marker focusable, so keyboard users get its reason too."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for abbr in list(self.document.findall(nodes.abbreviation)):
+            if "bb-stale" in abbr["classes"]:
+                reason = html.escape(abbr.get("explanation", ""), quote=True)
+                markup = (f'<abbr class="bb-stale" tabindex="0" title="{reason}" '
+                          f'aria-label="stale: {reason}">stale</abbr>')
+                abbr.replace_self(nodes.raw("", markup, format="html"))
+
+
 def visit_details(self: HTML5Translator, node: details) -> None:
     self.body.append(self.starttag(node, "details"))
 
@@ -81,4 +97,5 @@ def setup_html(app: Sphinx) -> None:
     app.add_node(details, html=(visit_details, depart_details))
     app.add_node(summary, html=(visit_summary, depart_summary))
     app.add_post_transform(CollapsePatches)
+    app.add_post_transform(StaleMarkers)
     app.connect("html-page-context", add_css)

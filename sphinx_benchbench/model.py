@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 __all__ = [
+    "SOFTWARE_NAMES",
     "STATISTICS",
     "Accelerator",
     "Batch",
@@ -55,10 +56,12 @@ __all__ = [
     "RunRecord",
     "RunSpec",
     "Source",
+    "StalenessPolicy",
     "Step",
     "Url",
     "Window",
     "doc",
+    "software_name",
 ]
 
 #: A file path relative to the file that names it, which must stay inside the
@@ -94,6 +97,30 @@ def _f(text: str, default: object = None, **extra: object):
 
 def _req(text: str, **extra: object):
     return field(metadata=doc(text, **extra))
+
+
+#: How package keys of ``software`` are written on the page.
+SOFTWARE_NAMES = {
+    "python": "Python",
+    "cuda": "CUDA",
+    "cudnn": "cuDNN",
+    "nccl": "NCCL",
+    "torch": "PyTorch",
+    "torchvision": "torchvision",
+    "tensorflow": "TensorFlow",
+    "keras": "Keras",
+    "mxnet": "MXNet",
+    "caffe2": "Caffe2",
+    "jax": "JAX",
+    "sphinx": "Sphinx",
+    "docutils": "docutils",
+}
+
+
+
+def software_name(key: str) -> str:
+    """How a package key of ``software`` is written for readers (``torch`` -> ``PyTorch``)."""
+    return SOFTWARE_NAMES.get(key, key)
 
 
 # --------------------------------------------------------------------------
@@ -350,6 +377,27 @@ class Implementation:
         return self.label or self.name
 
 
+VersionPart = Literal["major", "minor", "patch"]
+
+
+@dataclass(frozen=True)
+class StalenessPolicy:
+    """When a result counts as stale.  ``benchbench_staleness`` in conf.py sets the
+    site's policy; a benchmark's own ``staleness`` overrides it key by key."""
+
+    part: VersionPart | None = _f(
+        "Which part of a version must change for a result to be stale (default ``minor``: 1.5 to 1.6 "
+        "is stale, 1.5.0 to 1.5.1 is not)."
+    )
+    parts: dict[str, VersionPart] = _f("The same per package, e.g. ``{cudnn: major}``.", {})
+    track: list[str] | None = _f("Only these packages count (default: every package a result records).")
+    ignore: list[str] = _f("Packages that never make a result stale.", [])
+    aliases: dict[str, str] = _f(
+        "Other names of packages, mapped to the name results use, e.g. ``{pytorch: torch}``.", {}
+    )
+    max_age_days: PositiveInt | None = _f("Results older than this many days are stale.")
+
+
 @dataclass(frozen=True)
 class BenchmarkFile:
     """``data/<benchmark>/benchmark.yaml``."""
@@ -364,6 +412,7 @@ class BenchmarkFile:
     model: ModelInfo | None = _f("The model.")
     hardware: Ident | None = _f("Default hardware profile id for results that name none.")
     display: Display = field(default_factory=Display, metadata=doc("Presentation preferences."))
+    staleness: StalenessPolicy | None = _f("This benchmark's staleness policy, over the site's.")
     schema: Literal[1] = _f("Format version.", 1)
 
 

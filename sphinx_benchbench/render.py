@@ -11,34 +11,18 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docutils import nodes
 
-from .model import Benchmark, Implementation, Logo, Patch, Result
+from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
 from .ranking import Row, Table
+from .staleness import Stale
 
-__all__ = ["PARTS", "SOFTWARE_NAMES", "Renderer"]
+__all__ = ["PARTS", "Renderer"]
 
 #: The parts a ``benchmark-table`` directive can show, in their default order.
 PARTS = ("summary", "environment", "table", "details")
-
-#: How package keys of ``software`` are written on the page.
-SOFTWARE_NAMES = {
-    "python": "Python",
-    "cuda": "CUDA",
-    "cudnn": "cuDNN",
-    "nccl": "NCCL",
-    "torch": "PyTorch",
-    "torchvision": "torchvision",
-    "tensorflow": "TensorFlow",
-    "keras": "Keras",
-    "mxnet": "MXNet",
-    "caffe2": "Caffe2",
-    "jax": "JAX",
-    "sphinx": "Sphinx",
-    "docutils": "docutils",
-}
 
 #: Classes on the collapsible patch container; :mod:`.html` turns it into <details>.
 COLLAPSIBLE = "bb-collapsible"
@@ -83,6 +67,8 @@ class Renderer:
     new_id: Callable[[str], str]
     #: Implementations the directive shows (``None``: all).
     impl_ids: list[str] | None = None
+    #: Stale results among the rows, by ``id()`` of the result.
+    stale: dict[int, Stale] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[Row]:
@@ -150,10 +136,10 @@ class Renderer:
             for pkg, version in row.result.software.items():
                 versions.setdefault(pkg, set()).add(version)
         differ = [p for p, v in versions.items() if len(v) > 1]
-        same = [f"{_pkg(p)} {next(iter(v))}" for p, v in versions.items() if len(v) == 1]
+        same = [f"{software_name(p)} {next(iter(v))}" for p, v in versions.items() if len(v) == 1]
         groups: dict[str, list[str]] = {}
         for row in rows:
-            key = ", ".join(f"{_pkg(p)} {row.result.software.get(p, '?')}" for p in differ)
+            key = ", ".join(f"{software_name(p)} {row.result.software.get(p, '?')}" for p in differ)
             groups.setdefault(key, []).append(row.impl.name)
         parts = same + [f"{key} ({_and(names)})" for key, names in groups.items() if differ]
         if not parts:
@@ -161,7 +147,7 @@ class Renderer:
         out: list[nodes.Node] = [_text("; ".join(parts) + ".")]
         if differ:
             out.append(nodes.emphasis(
-                "", f" Rows differ in {_and([_pkg(p) for p in differ])}: compare them with care.",
+                "", f" Rows differ in {_and([software_name(p) for p in differ])}: compare them with care.",
                 classes=["bb-differ"]))
         return out
 
@@ -189,7 +175,21 @@ class Renderer:
     def table(self) -> list[nodes.Node]:
         if not self.tables:
             return [nodes.paragraph("", "No results recorded yet.", classes=["bb-empty"])]
-        return [self._table(t, len(self.tables) > 1) for t in self.tables]
+        out: list[nodes.Node] = []
+        if self.stale:
+            out.append(self._stale_note())
+        return out + [self._table(t, len(self.tables) > 1) for t in self.tables]
+
+    def _stale_note(self) -> nodes.note:
+        """One note above the tables: how many rows are stale, and how to refresh them."""
+        names = [row.impl.name for row in self.rows if id(row.result) in self.stale]
+        total = len(self.rows)
+        text = (f"{len(names)} of {total} results are stale ({_and(names)}): they were recorded with older "
+                "software than is current, or before their entry changed. Refresh them with ")
+        para = nodes.paragraph("", text)
+        para += nodes.literal("", f"python -m runners.run {self.bench.id}")
+        para += _text("; until then, compare these rows with care.")
+        return nodes.note("", para, classes=["bb-stale-note"])
 
     def _table(self, table: Table, caption: bool) -> nodes.table:
         metric = self.bench.definition.metric
@@ -203,6 +203,10 @@ class Renderer:
         body_cells = []
         for row in table.rows:
             cells = [self._label(row.impl), self._value(row)]
+            stale = self.stale.get(id(row.result))
+            if stale is not None:
+                cells[0] += [_text(" "), nodes.abbreviation("stale", "stale", explanation=stale.reason,
+                                                            classes=["bb-stale"])]
             if table.baseline:
                 rel = f"{row.relative:.2f}x" if row.relative is not None else "-"
                 cells.append([_text(rel)])
@@ -313,7 +317,7 @@ class Renderer:
             details.append(f"on {hw.label}")
         if result.software:
             details.append("with " + ", ".join(
-                f"{_pkg(k)} {v}" for k, v in result.software.items()))
+                f"{software_name(k)} {v}" for k, v in result.software.items()))
         if result.commit:
             details.append(f"commit {result.commit}")
         para += _text((" " + "; ".join(details) if details else "") + ".")
@@ -340,10 +344,6 @@ def _plain(content: list[nodes.Node]) -> str:
         for sub in node.findall(lambda n: isinstance(n, (nodes.Text, nodes.image))):
             out.append(f"[image: {sub['alt']}]" if isinstance(sub, nodes.image) else sub.astext())
     return "".join(out)
-
-
-def _pkg(key: str) -> str:
-    return SOFTWARE_NAMES.get(key, key)
 
 
 def _provenance(status: str, by: str, source: str | None) -> list[nodes.Node]:

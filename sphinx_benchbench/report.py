@@ -29,6 +29,10 @@ class Subtype(str, enum.Enum):
     data = "data"
     #: A problem with the directive itself: unknown benchmark, bad option.
     directive = "directive"
+    #: A result recorded with older software than current, or before its entry changed.
+    stale = "stale"
+    #: A bad ``benchbench_*`` value in conf.py.
+    config = "config"
 
 
 def warn(message: str, location: str | nodes.Node | None, subtype: Subtype) -> None:

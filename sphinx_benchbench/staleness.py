@@ -1,0 +1,202 @@
+"""Which results are stale, and why: older software, an edited entry, old age.
+
+A result is compared with the *current* version of each package it recorded,
+taken, in this order, from: ``benchbench_current_versions`` in conf.py; the
+environment building the docs (``importlib.metadata``, and Python itself);
+the newest version of that package recorded by any result of the same
+benchmark (a table mixing PyTorch 1.5 and 2.5 rows is no fair comparison).
+Versions are compared with :mod:`packaging`, never as strings.  A result is
+also stale when its implementation's entry changed after it was measured
+(identity hash, or the commit it names), or when it is older than
+``max_age_days``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import platform
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from packaging.version import InvalidVersion, Version
+
+from .identity import identity
+from .model import Benchmark, Result, StalenessPolicy, software_name
+
+__all__ = ["Current", "Policy", "Stale", "find_stale", "merge_policy"]
+
+#: Names people use for packages, mapped to the keys results record.
+DEFAULT_ALIASES = {"pytorch": "torch", "tf": "tensorflow", "jaxlib": "jax", "mx": "mxnet", "yaml": "pyyaml"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A complete policy: the site's merged with a benchmark's own."""
+
+    part: str = "minor"
+    parts: Mapping[str, str] = field(default_factory=dict)
+    track: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ALIASES))
+    max_age_days: int | None = None
+
+    def name(self, package: str) -> str:
+        return self.aliases.get(package.lower(), package.lower())
+
+    def tracks(self, package: str) -> bool:
+        key = self.name(package)
+        ignored = {self.name(p) for p in self.ignore}
+        return key not in ignored and (self.track is None or key in {self.name(p) for p in self.track})
+
+
+def merge_policy(base: Policy, own: StalenessPolicy | None) -> Policy:
+    """``own`` (a benchmark's ``staleness``) over ``base``, key by key."""
+    if own is None:
+        return base
+    return Policy(
+        part=own.part or base.part,
+        parts={**base.parts, **own.parts},
+        track=tuple(own.track) if own.track is not None else base.track,
+        ignore=(*base.ignore, *own.ignore),
+        aliases={**base.aliases, **{k.lower(): v.lower() for k, v in own.aliases.items()}},
+        max_age_days=own.max_age_days or base.max_age_days,
+    )
+
+
+@dataclass(frozen=True)
+class Current:
+    """The current version of a package and where it came from."""
+
+    version: str
+    source: str
+
+
+@dataclass
+class Stale:
+    """A stale result, or a result whose versions could not be compared."""
+
+    result: Result
+    reasons: list[str] = field(default_factory=list)
+    #: Packages whose versions could not be parsed (a data problem, not staleness).
+    unparseable: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _installed(package: str) -> str | None:
+    if package == "python":
+        return platform.python_version()
+    try:
+        return importlib.metadata.version(package)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def _parse(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _key(version: Version, part: str) -> tuple[int, ...]:
+    release = (*version.release, 0, 0)
+    return release[: {"major": 1, "minor": 2, "patch": 3}[part]]
+
+
+def newer(current: Version, recorded: Version, part: str) -> bool:
+    """Whether ``current`` is newer than ``recorded`` in the part that counts.
+
+    Local labels (``+cu130``) never count; at ``patch`` level a final release
+    is newer than its own pre-releases (1.15.0rc2 -> 1.15.0).
+    """
+    a, b = _key(current, part), _key(recorded, part)
+    if a != b:
+        return a > b
+    return part == "patch" and Version(current.public) > Version(recorded.public)
+
+
+def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Policy,
+                     installed: Callable[[str], str | None] = _installed) -> Callable[[str], Current | None]:
+    """A lookup of each package's current version, by the documented precedence."""
+    conf = {policy.name(k): v for k, v in configured.items()}
+    newest: dict[str, tuple[Version, str]] = {}
+    for result in bench.results:
+        for pkg, text in result.software.items():
+            version = _parse(text)
+            key = policy.name(pkg)
+            if version is not None and (key not in newest or version > newest[key][0]):
+                newest[key] = (version, text)
+    cache: dict[str, Current | None] = {}
+
+    def lookup(package: str) -> Current | None:
+        key = policy.name(package)
+        if key not in cache:
+            if key in conf:
+                cache[key] = Current(str(conf[key]), "from conf.py")
+            elif (found := installed(key)) is not None:
+                cache[key] = Current(found, "installed where the docs are built")
+            elif key in newest:
+                cache[key] = Current(newest[key][1], f"the newest recorded for {bench.id}")
+            else:
+                cache[key] = None
+        return cache[key]
+
+    return lookup
+
+
+def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configured: Mapping[str, str],
+               today: dt.date | None = None,
+               installed: Callable[[str], str | None] = _installed) -> list[Stale]:
+    """The stale (or uncomparable) ones among ``results``, in order, with their reasons."""
+    today = today or dt.date.today()
+    lookup = current_versions(bench, configured, policy, installed)
+    out = []
+    for result in results:
+        stale = Stale(result)
+        older: list[str] = []
+        for pkg, text in result.software.items():
+            if not policy.tracks(pkg):
+                continue
+            current = lookup(pkg)
+            if current is None:
+                continue
+            recorded, now = _parse(text), _parse(current.version)
+            if recorded is None or now is None:
+                bad = text if recorded is None else current.version
+                stale.unparseable.append(f"{pkg} version {bad!r} cannot be compared (not a PEP 440 version)")
+                continue
+            part = policy.parts.get(policy.name(pkg), policy.part)
+            if newer(now, recorded, part):
+                older.append(f"{software_name(pkg)} {text} (now {current.version}, {current.source})")
+        if older:
+            stale.reasons.append("recorded with " + ", ".join(older))
+        stale.reasons += _entry_changed(bench, result)
+        if policy.max_age_days is not None:
+            age = (today - result.date).days
+            if age > policy.max_age_days:
+                stale.reasons.append(f"recorded {age} days ago, more than {policy.max_age_days}")
+        if stale.reasons or stale.unparseable:
+            out.append(stale)
+    return out
+
+
+def _entry_changed(bench: Benchmark, result: Result) -> list[str]:
+    impl = bench.implementation(result.implementation)
+    if impl is None:
+        return []
+    if result.identity:
+        now = identity(bench, impl, result.commit, bench.hardware_of(result))
+        if now != result.identity:
+            return ["its implementation's entry (commands, environment, set-up, patches or log reading) "
+                    "changed after it was measured"]
+        return []
+    pinned = impl.source.commit or impl.source.ref if impl.source else None
+    if result.commit and pinned and impl.source and impl.source.kind == "commit":
+        a, b = result.commit.lower(), pinned.lower()
+        if not (a.startswith(b) or b.startswith(a)):
+            return [f"measured at commit {result.commit}, the entry now names {pinned}"]
+    return []
