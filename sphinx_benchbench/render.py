@@ -43,6 +43,8 @@ def _link(children: list[nodes.Node] | str, url: str | None) -> nodes.Node:
 
 
 def _and(items: list[str]) -> str:
+    """``a, b and c``, each once."""
+    items = list(dict.fromkeys(items))
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -139,7 +141,7 @@ class Renderer:
         same = [f"{software_name(p)} {next(iter(v))}" for p, v in versions.items() if len(v) == 1]
         groups: dict[str, list[str]] = {}
         for row in rows:
-            key = ", ".join(f"{software_name(p)} {row.result.software.get(p, '?')}" for p in differ)
+            key = ", ".join(f"{software_name(p)} {row.result.software.get(p, 'not recorded')}" for p in differ)
             groups.setdefault(key, []).append(row.impl.name)
         parts = same + [f"{key} ({_and(names)})" for key, names in groups.items() if differ]
         if not parts:

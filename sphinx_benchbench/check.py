@@ -1,0 +1,97 @@
+"""``python -m sphinx_benchbench check [DATA_DIR]``: invalid and stale results, for CI.
+
+Validates every benchmark under the data folder and checks the results the
+pages show (the newest of each implementation on each kind of hardware) for
+staleness, with the same code the Sphinx build uses, but without a build.
+Exit status 1 when anything is found, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+from .convert import Converter
+from .loader import list_benchmarks, load_benchmark
+from .model import StalenessPolicy
+from .ranking import current_results
+from .staleness import Policy, find_stale, merge_policy
+
+__all__ = ["main"]
+
+
+def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[Policy, dict[str, str], list[str]]:
+    """The site's policy and current versions: from conf.py if given, then the command line."""
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    if conf is not None:
+        try:
+            values = runpy.run_path(str(conf))
+        except Exception as exc:
+            errors.append(f"{conf}: cannot read: {exc}")
+    versions = dict(values.get("benchbench_current_versions") or {})
+    for item in current:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            errors.append(f"--current {item!r}: expected PACKAGE=VERSION")
+        else:
+            versions[key] = value
+    raw = dict(values.get("benchbench_staleness") or {})
+    age = max_age if max_age is not None else values.get("benchbench_max_age_days")
+    if age is not None:
+        raw["max_age_days"] = age
+    conv = Converter(str(conf or "command line"), ".", {})
+    own = conv.convert(StalenessPolicy, raw) if raw else None
+    errors += [f"benchbench_staleness: {p.message}" for p in conv.problems]
+    return merge_policy(Policy(), own), versions, errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sphinx_benchbench check", description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=Path("data"), help="data folder (default: data)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
+    parser.add_argument("--conf", type=Path, help="conf.py to read benchbench_* settings from")
+    parser.add_argument("--current", action="append", default=[], metavar="PACKAGE=VERSION",
+                        help="a current version (repeatable; overrides conf.py)")
+    parser.add_argument("--max-age-days", type=int, help="results older than this are stale")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"error: data folder {args.data} not found", file=sys.stderr)
+        return 2
+    site, versions, errors = _site(args.conf, args.current, args.max_age_days)
+    if errors:
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        return 2
+    invalid: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
+    for name in list_benchmarks(str(args.data)):
+        bench, problems = load_benchmark(args.data, name)
+        invalid += [{"file": p.path, "line": p.line, "message": p.message} for p in problems]
+        if bench is None:
+            continue
+        ids = [i.id for i in bench.definition.implementations]
+        policy = merge_policy(site, bench.definition.staleness)
+        for item in find_stale(bench, current_results(bench, ids), policy, versions):
+            where = bench.locate(item.result)
+            file, line = (where.path, where.line) if where else (bench.folder, None)
+            invalid += [{"file": file, "line": line, "message": m} for m in item.unparseable]
+            if item.reasons:
+                impl = item.result.implementation
+                stale.append({"file": file, "line": line, "benchmark": name, "implementation": impl,
+                              "reasons": item.reasons, "refresh": f"python -m runners.run {name} {impl}"})
+    if args.json:
+        print(json.dumps({"invalid": invalid, "stale": stale}, indent=2))
+    else:
+        for p in invalid:
+            print(f"{p['file']}:{p['line'] or ''}: invalid: {p['message']}")
+        for s in stale:
+            print(f"{s['file']}:{s['line'] or ''}: stale: {s['benchmark']}/{s['implementation']}: "
+                  f"{'; '.join(s['reasons'])} (refresh: {s['refresh']})")
+        if not invalid and not stale:
+            print("no invalid or stale results")
+    return 1 if invalid or stale else 0
