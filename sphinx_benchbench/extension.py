@@ -6,8 +6,10 @@ import os
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .charts import setup_charts
 from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
+from .downloads import setup_downloads
 from .html import setup_html
 
 if TYPE_CHECKING:
@@ -45,6 +47,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("benchmark-table", BenchmarkTableDirective)
     setup_html(app)
     setup_dependencies(app)
+    setup_charts(app)
+    setup_downloads(app)
     app.connect("config-inited", add_static_path)
     app.connect("config-inited", resolve_data_dir)
     app.connect("env-before-read-docs", forget_loaded)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from docutils import nodes
 
+from .charts import bar_spec, history_spec, make_node
+from .downloads import make_downloads
 from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
 from .ranking import Row, Table
 from .staleness import Stale
@@ -22,7 +24,7 @@ from .staleness import Stale
 __all__ = ["PARTS", "Renderer"]
 
 #: The parts a ``benchmark-table`` directive can show, in their default order.
-PARTS = ("summary", "environment", "table", "details")
+PARTS = ("summary", "environment", "table", "chart", "history", "details")
 
 #: Classes on the collapsible patch container; :mod:`.html` turns it into <details>.
 COLLAPSIBLE = "bb-collapsible"
@@ -180,7 +182,67 @@ class Renderer:
         out: list[nodes.Node] = []
         if self.stale:
             out.append(self._stale_note())
-        return out + [self._table(t, len(self.tables) > 1) for t in self.tables]
+        out += [self._table(t, len(self.tables) > 1) for t in self.tables]
+        out.append(make_downloads(self.bench.id, self._data()))
+        return out
+
+    def _data(self) -> dict[str, object]:
+        """The table's data, as offered for download."""
+        metric = self.bench.definition.metric
+        rows = []
+        for table in self.tables:
+            for row in table.rows:
+                r = row.result
+                stale = self.stale.get(id(r))
+                rows.append({
+                    "implementation": row.impl.id, "name": row.impl.name, "value": row.value,
+                    "unit": metric.unit, "relative": row.relative, "samples": list(r.samples),
+                    "recorded": r.recorded, "status": r.status, "by": r.provenance.by,
+                    "hardware": table.hardware.label if table.hardware else None,
+                    "stale": stale.reason if stale else None,
+                })
+        return {"benchmark": self.bench.id, "title": self.bench.definition.title, "metric": metric.label,
+                "unit": metric.unit, "direction": metric.direction, "rows": rows}
+
+    # -- charts -------------------------------------------------------------
+
+    def chart(self) -> list[nodes.Node]:
+        """A bar chart per table, with the runs' range as error bars."""
+        metric = self.bench.definition.metric
+        out: list[nodes.Node] = []
+        for table in self.tables:
+            rows = [{
+                "label": row.impl.name, "value": row.value, "subject": row.impl.subject,
+                "low": min(row.samples) if len(row.samples) > 1 else None,
+                "high": max(row.samples) if len(row.samples) > 1 else None,
+                "stale": id(row.result) in self.stale,
+            } for row in table.rows]
+            where = f" on {table.hardware.label}" if table.hardware else ""
+            alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
+                   + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
+            out.append(make_node(bar_spec(f"{self.bench.definition.title}{where}", metric.unit, rows), alt))
+        return out
+
+    def history(self) -> list[nodes.Node]:
+        """A line chart of each implementation's results over time, once any has two."""
+        metric = self.bench.definition.metric
+        out: list[nodes.Node] = []
+        for table in self.tables:
+            hw = table.hardware.identity if table.hardware else None
+            series = []
+            for row in table.rows:
+                results = [r for r in self.bench.results if r.implementation == row.impl.id
+                           and (self.bench.hardware_of(r).identity if self.bench.hardware_of(r) else None) == hw]
+                results.sort(key=lambda r: r.recorded)
+                series.append({"label": row.impl.name,
+                               "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
+            if max((len(s["points"]) for s in series), default=0) < 2:
+                continue
+            alt = (f"Line chart of {metric.label.lower()} ({metric.unit}) over time: "
+                   + "; ".join(f"{s['label']}: " + ", ".join(f"{p[1]:.{metric.decimals}f} on {p[0][:10]}"
+                                                             for p in s["points"]) for s in series) + ".")
+            out.append(make_node(history_spec(f"{self.bench.definition.title} over time", metric.unit, series), alt))
+        return out
 
     def _stale_note(self) -> nodes.note:
         """One note above the tables: how many rows are stale, and how to refresh them."""

@@ -1,0 +1,238 @@
+"""Bar and history charts, drawn at build time without a plotting library.
+
+A chart is a node carrying its data (a small JSON spec).  Each builder draws
+it in its own medium: inline, accessible SVG in HTML (it inherits the theme's
+text colour, so light and dark modes both read), TikZ in LaTeX (vector in the
+PDF), a bar of ``#`` characters in text, and its description elsewhere.  The
+SVG of a spec is cached on disk by the spec's hash, so an unchanged chart is
+never drawn twice.  matplotlib would cost more than a second per build to
+import; these charts need rectangles, lines and text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["bar_spec", "chart", "history_spec", "setup_charts"]
+
+#: Colours that read on white and on near-black backgrounds alike.
+PALETTE = ["#3b82f6", "#f97316", "#10b981", "#e11d48", "#8b5cf6", "#eab308", "#06b6d4", "#a3a3a3"]
+
+
+class chart(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+    """A chart: ``kind`` (bar or history), ``spec`` (JSON) and ``alt`` (a description)."""
+
+
+def bar_spec(title: str, unit: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows of ``{"label", "value", "low", "high", "subject", "stale"}`` (low/high: sample range)."""
+    return {"kind": "bar", "title": title, "unit": unit, "rows": rows}
+
+
+def history_spec(title: str, unit: str, series: list[dict[str, Any]]) -> dict[str, Any]:
+    """Series of ``{"label", "points": [[ISO date, value], ...]}``."""
+    return {"kind": "history", "title": title, "unit": unit, "series": series}
+
+
+def make_node(spec: dict[str, Any], alt: str) -> chart:
+    return chart("", kind=spec["kind"], spec=json.dumps(spec, sort_keys=True), alt=alt)
+
+
+def spec_hash(spec_json: str) -> str:
+    return hashlib.sha256(spec_json.encode()).hexdigest()[:16]
+
+
+# -- SVG ----------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+
+
+def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
+    rows = spec["rows"]
+    width, label_w, row_h, top = 640, 200, 26, 30
+    height = top + row_h * len(rows) + 10
+    top_value = max([r.get("high") or r["value"] for r in rows] + [1e-12])
+    scale = (width - label_w - 70) / top_value
+    out = [
+        f'<svg class="bb-chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="bb-{key}-t bb-{key}-d">',
+        f'<title id="bb-{key}-t">{_e(spec["title"])}</title><desc id="bb-{key}-d">{_e(alt)}</desc>',
+        f'<text x="{label_w}" y="18" class="bb-axis" fill="currentColor" font-size="12">{_e(spec["unit"])}</text>',
+    ]
+    for n, row in enumerate(rows):
+        y = top + n * row_h
+        w = max(row["value"] * scale, 1)
+        css = " ".join(c for c, on in (("bb-bar", True), ("bb-bar-subject", row.get("subject")),
+                                        ("bb-bar-stale", row.get("stale"))) if on)
+        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="currentColor" '
+                   f'font-size="13">{_e(row["label"])}</text>')
+        out.append(f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
+                   f'fill="{PALETTE[0]}" fill-opacity="{0.45 if row.get("stale") else 0.9}">'
+                   f'<title>{_e(row["label"])}: {_fmt(row["value"])} {_e(spec["unit"])}</title></rect>')
+        if row.get("low") is not None and row.get("high") is not None:
+            x1, x2, ym = label_w + row["low"] * scale, label_w + row["high"] * scale, y + row_h / 2
+            out.append(f'<path class="bb-errorbar" d="M{x1:.1f} {ym:.1f}H{x2:.1f}M{x1:.1f} {ym - 5:.1f}V{ym + 5:.1f}'
+                       f'M{x2:.1f} {ym - 5:.1f}V{ym + 5:.1f}" stroke="currentColor" stroke-width="1.5" fill="none"/>')
+        end = label_w + max(w, (row.get("high") or 0) * scale) + 6
+        out.append(f'<text x="{end:.1f}" y="{y + 16}" fill="currentColor" font-size="12">{_fmt(row["value"])}'
+                   + (" (stale)" if row.get("stale") else "") + "</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
+    series = spec["series"]
+    width, height, left, right, top, bottom = 640, 300, 60, 170, 20, 40
+    points = [(dt.date.fromisoformat(d[:10]), v) for s in series for d, v in s["points"]]
+    d0, d1 = min(p[0] for p in points), max(p[0] for p in points)
+    span = max((d1 - d0).days, 1)
+    vmax = max(v for _, v in points) * 1.1 or 1
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def xy(date: dt.date, value: float) -> tuple[float, float]:
+        x = left + ((date - d0).days / span) * plot_w if d1 != d0 else left + plot_w / 2
+        return x, top + plot_h - value / vmax * plot_h
+
+    out = [
+        f'<svg class="bb-chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" aria-labelledby="bb-{key}-t bb-{key}-d">',
+        f'<title id="bb-{key}-t">{_e(spec["title"])}</title><desc id="bb-{key}-d">{_e(alt)}</desc>',
+        f'<path d="M{left} {top}V{top + plot_h}H{left + plot_w}" stroke="currentColor" fill="none" opacity="0.6"/>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" fill="currentColor" font-size="11">{_fmt(vmax)}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" fill="currentColor" font-size="11">0</text>',
+        f'<text x="{left}" y="{height - 18}" fill="currentColor" font-size="11">{d0.isoformat()}</text>',
+        f'<text x="{left + plot_w}" y="{height - 18}" text-anchor="end" fill="currentColor" font-size="11">'
+        f"{d1.isoformat()}</text>",
+        f'<text x="{left + plot_w / 2}" y="{height - 4}" text-anchor="middle" fill="currentColor" font-size="11">'
+        f'{_e(spec["unit"])} over time</text>',
+    ]
+    for n, s in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        coords = [xy(dt.date.fromisoformat(d[:10]), v) for d, v in s["points"]]
+        path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in coords)
+        out.append(f'<path d="{path}" stroke="{colour}" stroke-width="2" fill="none"/>')
+        for (x, y), (d, v) in zip(coords, s["points"], strict=True):
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+                       f'<title>{_e(s["label"])}, {_e(d[:10])}: {_fmt(v)} {_e(spec["unit"])}</title></circle>')
+        ly = top + 14 + n * 18
+        out.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{width - right + 28}" y="{ly}" fill="currentColor" font-size="12">'
+                   f'{_e(s["label"])}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def cached_svg(app: Sphinx, spec_json: str, alt: str) -> str:
+    """The SVG of a spec, from the on-disk cache when the spec was drawn before."""
+    key = spec_hash(spec_json + alt)
+    folder = Path(app.doctreedir) / "benchbench-charts"
+    path = folder / f"{key}.svg"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    spec = json.loads(spec_json)
+    svg = (bar_svg if spec["kind"] == "bar" else history_svg)(spec, key, alt)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp.write_text(svg, encoding="utf-8")
+    os.replace(tmp, path)  # parallel writers produce the same bytes; the last rename wins
+    return svg
+
+
+# -- builders ---------------------------------------------------------------
+
+
+def visit_chart_html(self: Any, node: chart) -> None:
+    svg = cached_svg(self.builder.app, node["spec"], node["alt"])
+    self.body.append(f'<figure class="bb-figure">{svg}<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
+    raise nodes.SkipNode
+
+
+def _tex(text: object) -> str:
+    from sphinx.util.texescape import escape
+
+    return escape(str(text))
+
+
+def visit_chart_latex(self: Any, node: chart) -> None:
+    spec = json.loads(node["spec"])
+    lines = [r"\begin{center}\begin{tikzpicture}[x=1cm,y=1cm,font=\small]"]
+    if spec["kind"] == "bar":
+        top = max([r.get("high") or r["value"] for r in spec["rows"]] + [1e-12])
+        for n, row in enumerate(spec["rows"]):
+            y = -0.6 * n
+            w = 8 * row["value"] / top
+            lines.append(rf"\node[anchor=east] at (0,{y:.2f}) {{{_tex(row['label'])}}};")
+            lines.append(rf"\fill[blue!{35 if row.get('stale') else 60}] (0.1,{y - 0.2:.2f}) rectangle "
+                         rf"({0.1 + w:.2f},{y + 0.2:.2f});")
+            if row.get("low") is not None and row.get("high") is not None:
+                a, b = 0.1 + 8 * row["low"] / top, 0.1 + 8 * row["high"] / top
+                lines.append(rf"\draw ({a:.2f},{y:.2f}) -- ({b:.2f},{y:.2f});")
+            label = _fmt(row["value"]) + (" (stale)" if row.get("stale") else "")
+            lines.append(rf"\node[anchor=west] at ({0.2 + w:.2f},{y:.2f}) {{{_tex(label)}}};")
+    else:
+        points = [(dt.date.fromisoformat(d[:10]), v) for s in spec["series"] for d, v in s["points"]]
+        d0 = min(p[0] for p in points)
+        span = max((max(p[0] for p in points) - d0).days, 1)
+        vmax = max(v for _, v in points) * 1.1 or 1
+        lines.append(r"\draw[->] (0,0) -- (10.5,0); \draw[->] (0,0) -- (0,5.5);")
+        for n, s in enumerate(spec["series"]):
+            colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][n % 8]
+            coords = " -- ".join(f"({10 * (dt.date.fromisoformat(d[:10]) - d0).days / span:.2f},"
+                                 f"{5 * v / vmax:.2f})" for d, v in s["points"])
+            lines.append(rf"\draw[{colour},thick] {coords};")
+            lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(s['label'])}}};")
+    lines.append(r"\end{tikzpicture}\end{center}")
+    lines.append(rf"\begin{{center}}\small {_tex(node['alt'])}\end{{center}}")
+    self.body.append("\n" + "\n".join(lines) + "\n")
+    raise nodes.SkipNode
+
+
+def visit_chart_text(self: Any, node: chart) -> None:
+    spec = json.loads(node["spec"])
+    self.new_state(0)
+    if spec["kind"] == "bar":
+        top = max([r["value"] for r in spec["rows"]] + [1e-12])
+        width = max(len(r["label"]) for r in spec["rows"])
+        for row in spec["rows"]:
+            bar = "#" * max(1, round(40 * row["value"] / top))
+            stale = " (stale)" if row.get("stale") else ""
+            self.add_text(f"{row['label']:<{width}} {bar} {_fmt(row['value'])}{stale}\n")
+    self.add_text(f"[{node['alt']}]\n")
+    self.end_state(wrap=False)
+    raise nodes.SkipNode
+
+
+class ChartFallback(SphinxPostTransform):
+    """Builders that cannot draw (man, texinfo, ...) get the chart's description."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: Any) -> None:
+        if self.app.builder.format in ("html", "latex", "text"):
+            return
+        for node in list(self.document.findall(chart)):
+            node.replace_self(nodes.paragraph("", node["alt"], classes=["bb-chart-alt"]))
+
+
+def setup_charts(app: Sphinx) -> None:
+    app.add_node(chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
+                 text=(visit_chart_text, None))
+    app.add_post_transform(ChartFallback)
+    app.add_latex_package("tikz")

@@ -1,0 +1,87 @@
+"""The table's data as CSV and JSON files, linked under the table (HTML only).
+
+The files are written at write time into ``_downloads/benchbench/`` under a
+name made from their content's hash, so pages that show the same data share
+them and rewriting is a no-op.  Other builders leave the node out.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["downloads", "make_downloads", "setup_downloads"]
+
+FOLDER = "_downloads/benchbench"
+
+
+class downloads(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+    """Links to the table's data; ``name`` is the file stem, ``data`` the JSON document."""
+
+
+def make_downloads(name: str, document: dict[str, Any]) -> downloads:
+    return downloads("", name=name, data=json.dumps(document, indent=2, sort_keys=False))
+
+
+def _csv(document: dict[str, Any]) -> str:
+    rows = document["rows"]
+    columns = list(rows[0]) if rows else []
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def _write(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def visit_downloads_html(self: Any, node: downloads) -> None:
+    document = json.loads(node["data"])
+    texts = {"csv": _csv(document), "json": node["data"] + "\n"}
+    root = posixpath.dirname(self.builder.imgpath)  # from this page to the output root
+    links = []
+    for ext, text in texts.items():
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        filename = f"{node['name']}-{digest}.{ext}"
+        _write(Path(self.builder.outdir) / FOLDER / filename, text)
+        href = posixpath.join(root, FOLDER, filename) if root else posixpath.join(FOLDER, filename)
+        links.append(f'<a class="reference download" href="{html.escape(href)}" download>{ext.upper()}</a>')
+    self.body.append(f'<p class="bb-downloads">Data: {" · ".join(links)}</p>\n')
+    raise nodes.SkipNode
+
+
+class DropDownloads(SphinxPostTransform):
+    """Only HTML can offer files to download."""
+
+    default_priority = 200
+
+    def run(self, **kwargs: Any) -> None:
+        if self.app.builder.format != "html":
+            for node in list(self.document.findall(downloads)):
+                node.parent.remove(node)
+
+
+def setup_downloads(app: Sphinx) -> None:
+    app.add_node(downloads, html=(visit_downloads_html, None))
+    app.add_post_transform(DropDownloads)

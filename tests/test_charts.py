@@ -1,0 +1,85 @@
+"""Charts and downloads through real builds: HTML, LaTeX, text, man; the chart cache."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+
+def page(app: SphinxTestApp, name: str = "index.html") -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / name).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_bar_and_history_charts_are_accessible_svg(app: SphinxTestApp) -> None:
+    app.build()
+    charts = page(app).select("figure.bb-figure svg.bb-chart")
+    # One bar chart per hardware table (box, GPU) and one history chart (alpha has two results on the box).
+    assert len(charts) == 3
+    bar = charts[0]
+    assert bar["role"] == "img" and bar.title.get_text() == "Toy benchmark on One test box"
+    assert "Bar chart of time (s) on One test box, lower is better: Alpha 2.0, Tie B 3.0" in bar.desc.get_text()
+    assert len(bar.select("rect.bb-bar")) == 4
+    assert len(bar.select("path.bb-errorbar")) == 1, "alpha's three runs give an error bar"
+    history = charts[2]
+    assert "over time" in history.title.get_text()
+    assert "Alpha: 9.0 on 2024-01-01, 2.0 on 2024-02-01" in history.desc.get_text()
+    assert len(history.select("circle")) >= 2
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_table_data_downloads(app: SphinxTestApp) -> None:
+    app.build()
+    links = page(app).select("p.bb-downloads a")
+    assert [a.get_text() for a in links] == ["CSV", "JSON"]
+    data = json.loads((app.outdir / links[1]["href"]).read_text(encoding="utf-8"))
+    assert [r["implementation"] for r in data["rows"]] == ["alpha", "tie-b", "tie-a", "slow", "alpha"]
+    assert data["rows"][0]["samples"] == [2.0, 2.2, 1.8] and data["unit"] == "s"
+    with open(app.outdir / links[0]["href"], encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[1]["name"] == "Tie B" and rows[1]["value"] == "3.0"
+    # The page in a sub-folder (dirhtml) links up to the same files.
+    assert links[0]["href"].startswith("_downloads/benchbench/")
+
+
+def test_chart_cache_draws_unchanged_charts_once(make_app: Callable[..., SphinxTestApp],
+                                                 project: Callable[..., Path]) -> None:
+    src = project("basic")
+    app = make_app("html", srcdir=src)
+    app.build()
+    cache = Path(app.doctreedir) / "benchbench-charts"
+    first = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")}
+    assert len(first) == 3
+    index = src / "index.rst"
+    index.write_text(index.read_text() + "\nSome new prose.\n", encoding="utf-8")
+    app.build()
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")} == first, "cached, not redrawn"
+    results = src / "data/toy/results/2024-02-01.yaml"
+    results.write_text(results.read_text().replace("value: 6.0", "value: 7.0"), encoding="utf-8")
+    app.build()
+    assert len(list(cache.glob("*.svg"))) > 3, "changed data draws new charts"
+
+
+@pytest.mark.parametrize("builder", ["latex", "text", "man"])
+def test_charts_in_other_builders(make_app: Callable[..., SphinxTestApp], project: Callable[..., Path],
+                                  builder: str) -> None:
+    app = make_app(builder, srcdir=project("basic", f"basic-{builder}"))
+    app.build()
+    assert app.warning.getvalue() == ""
+    if builder == "latex":
+        tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
+        assert tex.count(r"\begin{tikzpicture}") == 6, "three charts on each of the two pages"
+        assert r"\usepackage{tikz}" in tex
+    elif builder == "text":
+        text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+        assert "Alpha " in text and "#" * 10 in text
+        assert "[Bar chart of time (s)" in text
+    else:
+        man = next(app.outdir.rglob("*.1")).read_text(encoding="utf-8")
+        assert "Bar chart of time" in man
