@@ -188,3 +188,27 @@ def test_logos_keep_a_light_chip_in_dark_mode(page: WebDriver, tmp_path: Path) -
     shot = tmp_path / "maskrcnn-training-dark.png"
     assert page.save_screenshot(str(shot)), "the screenshot could not be taken"
     assert shot.stat().st_size > 0
+
+
+def test_stale_marker_shows_its_reason_on_keyboard_focus(page: WebDriver) -> None:
+    marker = page.find_element(By.CSS_SELECTOR, "table.bb-table abbr.bb-stale")
+    _scroll_to(page, marker)
+    hidden = page.execute_script("return getComputedStyle(arguments[0], '::after').content", marker)
+    assert hidden in ("none", "normal", ""), f"the reason shows before focus: {hidden!r}"
+    page.execute_script("arguments[0].focus()", marker)
+    assert page.execute_script("return document.activeElement === arguments[0]", marker), "not focusable"
+    shown = page.execute_script("return getComputedStyle(arguments[0], '::after').content", marker)
+    assert "recorded with" in shown and "PyTorch 1.5" in shown, f"focus shows {shown!r}"
+
+
+def test_chart_text_follows_the_theme(page: WebDriver) -> None:
+    label = page.find_element(By.CSS_SELECTOR, "svg.bb-chart text")
+    light = page.execute_script("return getComputedStyle(arguments[0]).fill", label)
+    page.execute_script("document.body.dataset.theme = 'dark';")
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.execute_script("return getComputedStyle(arguments[0]).fill", label) != light,
+        message=f"chart text stayed {light} in dark mode",
+    )
+    dark = page.execute_script("return getComputedStyle(arguments[0]).fill", label)
+    channels = [int(c) for c in dark[dark.index("(") + 1 : dark.index(")")].split(",")[:3]]
+    assert sum(channels) / 3 > 150, f"chart text {dark} is too dark to read on a dark background"
