@@ -97,17 +97,30 @@ def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     return "".join(out)
 
 
+def when(text: str) -> dt.datetime:
+    """A recorded date or timestamp as a point in time (months and days start at midnight UTC)."""
+    text = text + "-01" if len(text) == 7 else text
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) > 10 else \
+        dt.datetime.fromisoformat(text + "T00:00:00+00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _label(moment: dt.datetime, same_day: bool) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if same_day else f"{moment:%Y-%m-%d}"
+
+
 def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     series = spec["series"]
     width, height, left, right, top, bottom = 640, 300, 60, 170, 20, 40
-    points = [(dt.date.fromisoformat(d[:10]), v) for s in series for d, v in s["points"]]
+    points = [(when(d), v) for s in series for d, v in s["points"]]
     d0, d1 = min(p[0] for p in points), max(p[0] for p in points)
-    span = max((d1 - d0).days, 1)
+    span = max((d1 - d0).total_seconds(), 1.0)
+    same_day = d0.date() == d1.date()
     vmax = max(v for _, v in points) * 1.1 or 1
     plot_w, plot_h = width - left - right, height - top - bottom
 
-    def xy(date: dt.date, value: float) -> tuple[float, float]:
-        x = left + ((date - d0).days / span) * plot_w if d1 != d0 else left + plot_w / 2
+    def xy(moment: dt.datetime, value: float) -> tuple[float, float]:
+        x = left + ((moment - d0).total_seconds() / span) * plot_w if d1 != d0 else left + plot_w / 2
         return x, top + plot_h - value / vmax * plot_h
 
     out = [
@@ -117,15 +130,15 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
         f'<path d="M{left} {top}V{top + plot_h}H{left + plot_w}" stroke="currentColor" fill="none" opacity="0.6"/>',
         f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" fill="currentColor" font-size="11">{_fmt(vmax)}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" fill="currentColor" font-size="11">0</text>',
-        f'<text x="{left}" y="{height - 18}" fill="currentColor" font-size="11">{d0.isoformat()}</text>',
+        f'<text x="{left}" y="{height - 18}" fill="currentColor" font-size="11">{_label(d0, same_day)}</text>',
         f'<text x="{left + plot_w}" y="{height - 18}" text-anchor="end" fill="currentColor" font-size="11">'
-        f"{d1.isoformat()}</text>",
+        f"{_label(d1, same_day)}</text>",
         f'<text x="{left + plot_w / 2}" y="{height - 4}" text-anchor="middle" fill="currentColor" font-size="11">'
         f'{_e(spec["unit"])} over time</text>',
     ]
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
-        coords = [xy(dt.date.fromisoformat(d[:10]), v) for d, v in s["points"]]
+        coords = [xy(when(d), v) for d, v in s["points"]]
         path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in coords)
         out.append(f'<path d="{path}" stroke="{colour}" stroke-width="2" fill="none"/>')
         for (x, y), (d, v) in zip(coords, s["points"], strict=True):
@@ -187,14 +200,14 @@ def visit_chart_latex(self: Any, node: chart) -> None:
             label = _fmt(row["value"]) + (" (stale)" if row.get("stale") else "")
             lines.append(rf"\node[anchor=west] at ({0.2 + w:.2f},{y:.2f}) {{{_tex(label)}}};")
     else:
-        points = [(dt.date.fromisoformat(d[:10]), v) for s in spec["series"] for d, v in s["points"]]
+        points = [(when(d), v) for s in spec["series"] for d, v in s["points"]]
         d0 = min(p[0] for p in points)
-        span = max((max(p[0] for p in points) - d0).days, 1)
+        span = max((max(p[0] for p in points) - d0).total_seconds(), 1.0)
         vmax = max(v for _, v in points) * 1.1 or 1
         lines.append(r"\draw[->] (0,0) -- (10.5,0); \draw[->] (0,0) -- (0,5.5);")
         for n, s in enumerate(spec["series"]):
             colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][n % 8]
-            coords = " -- ".join(f"({10 * (dt.date.fromisoformat(d[:10]) - d0).days / span:.2f},"
+            coords = " -- ".join(f"({10 * (when(d) - d0).total_seconds() / span:.2f},"
                                  f"{5 * v / vmax:.2f})" for d, v in s["points"])
             lines.append(rf"\draw[{colour},thick] {coords};")
             lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(s['label'])}}};")
