@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -152,10 +151,10 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     return "".join(out)
 
 
-def cached_svg(app: Sphinx, spec_json: str, alt: str) -> str:
-    """The SVG of a spec, from the on-disk cache when the spec was drawn before."""
+def cached_svg(doctreedir: Path, spec_json: str, alt: str) -> str:
+    """The SVG of a spec, from the on-disk cache (beside the doctrees) when it was drawn before."""
     key = spec_hash(spec_json + alt)
-    folder = Path(app.doctreedir) / "benchbench-charts"
+    folder = doctreedir / "benchbench-charts"
     path = folder / f"{key}.svg"
     if path.is_file():
         return path.read_text(encoding="utf-8")
@@ -172,7 +171,7 @@ def cached_svg(app: Sphinx, spec_json: str, alt: str) -> str:
 
 
 def visit_chart_html(self: Any, node: chart) -> None:
-    svg = cached_svg(self.builder.app, node["spec"], node["alt"])
+    svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"])
     self.body.append(f'<figure class="bb-figure">{svg}<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
     raise nodes.SkipNode
 
@@ -232,20 +231,16 @@ def visit_chart_text(self: Any, node: chart) -> None:
     raise nodes.SkipNode
 
 
-class ChartFallback(SphinxPostTransform):
-    """Builders that cannot draw (man, texinfo, ...) get the chart's description."""
-
-    default_priority = 200
-
-    def run(self, **kwargs: Any) -> None:
-        if self.app.builder.format in ("html", "latex", "text"):
-            return
-        for node in list(self.document.findall(chart)):
-            node.replace_self(nodes.paragraph("", node["alt"], classes=["bb-chart-alt"]))
+def visit_chart_fallback(self: Any, node: chart) -> None:
+    """Builders that cannot draw (man, texinfo) get the chart's description as a paragraph."""
+    para = nodes.paragraph("", node["alt"], classes=["bb-chart-alt"])
+    para.parent, para.document = node.parent, node.document
+    para.walkabout(self)
+    raise nodes.SkipNode
 
 
 def setup_charts(app: Sphinx) -> None:
     app.add_node(chart, html=(visit_chart_html, None), latex=(visit_chart_latex, None),
-                 text=(visit_chart_text, None))
-    app.add_post_transform(ChartFallback)
+                 text=(visit_chart_text, None), man=(visit_chart_fallback, None),
+                 texinfo=(visit_chart_fallback, None))
     app.add_latex_package("tikz")

@@ -2,7 +2,7 @@
 
 The files are written at write time into ``_downloads/benchbench/`` under a
 name made from their content's hash, so pages that show the same data share
-them and rewriting is a no-op.  Other builders leave the node out.
+them and rewriting is a no-op.  Other builders skip the node.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -71,17 +70,10 @@ def visit_downloads_html(self: Any, node: downloads) -> None:
     raise nodes.SkipNode
 
 
-class DropDownloads(SphinxPostTransform):
-    """Only HTML can offer files to download."""
-
-    default_priority = 200
-
-    def run(self, **kwargs: Any) -> None:
-        if self.app.builder.format != "html":
-            for node in list(self.document.findall(downloads)):
-                node.parent.remove(node)
+def skip(self: Any, node: downloads) -> None:
+    raise nodes.SkipNode
 
 
 def setup_downloads(app: Sphinx) -> None:
-    app.add_node(downloads, html=(visit_downloads_html, None))
-    app.add_post_transform(DropDownloads)
+    app.add_node(downloads, html=(visit_downloads_html, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
