@@ -63,11 +63,26 @@ class Outcome:
 
 
 class Failure(Exception):
-    """A run failed; ``tail`` holds the end of its output."""
+    """A run failed; ``tail`` holds the end of its output.  Picklable: it comes back from cluster jobs."""
 
     def __init__(self, reason: str, tail: list[str] | None = None) -> None:
-        super().__init__(reason)
-        self.tail = tail or []
+        super().__init__(reason, tail or [])
+        self.tail: list[str] = self.args[1]
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass
+class Measured:
+    """Everything a run found, before recording; travels back from cluster jobs."""
+
+    measurements: list[WindowMeasurement]
+    environment: envcapture.Environment
+    commit: str | None
+    patch_applied: bool | None
+    log_text: str
+    items: int
 
 
 # -- requirements ---------------------------------------------------------
@@ -143,7 +158,13 @@ def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> 
 
 def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Path, repeat: int,
             timeout: float | None, progress: Progress) -> Path:
-    """Run ``impl`` ``repeat`` times and record the result; raise :class:`Failure` otherwise."""
+    """Run ``impl`` ``repeat`` times here and record the result; raise :class:`Failure` otherwise."""
+    return record_measured(bench, impl, data_root, measure_one(bench, impl, project, repeat, timeout, progress))
+
+
+def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: int, timeout: float | None,
+                progress: Progress) -> Measured:
+    """Check out, patch, run and measure ``impl`` ``repeat`` times; record nothing."""
     spec = impl.run
     assert spec is not None
     d = bench.definition
@@ -183,8 +204,7 @@ def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
             log.flush()
             python = shutil.which("python", path=path) or sys.executable
             environment = envcapture.capture(python=python, env=env)  # the GPUs and packages it saw
-            return _record(bench, impl, project, data_root, measurements, environment, commit, patch_applied,
-                           log_path, items or 1)
+            return Measured(measurements, environment, commit, patch_applied, log_path.read_text("utf-8"), items or 1)
         except Failure as failure:
             log.flush()
             saved = cache_dir() / "failed" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{impl.id}.log"
@@ -194,6 +214,17 @@ def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Pa
             raise
         finally:
             log_path.unlink(missing_ok=True)
+
+
+def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, measured: Measured) -> Path:
+    """Record what :func:`measure_one` found, atomically."""
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False, encoding="utf-8") as log:
+        log.write(measured.log_text)
+    try:
+        return _record(bench, impl, data_root, measured.measurements, measured.environment, measured.commit,
+                       measured.patch_applied, Path(log.name), measured.items)
+    finally:
+        Path(log.name).unlink(missing_ok=True)
 
 
 def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: float | None,
@@ -220,7 +251,7 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
     return dataclasses.replace(measured, own_window_seconds=float(own) if own else None)
 
 
-def _record(bench: Benchmark, impl: Implementation, project: Path, data_root: Path,
+def _record(bench: Benchmark, impl: Implementation, data_root: Path,
             measurements: list[WindowMeasurement], environment: envcapture.Environment, commit: str | None,
             patch_applied: bool | None, log_path: Path, items: int) -> Path:
     d = bench.definition
