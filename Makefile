@@ -8,12 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPHINXOPTS ?=
 
-.PHONY: html test lint browser clean
+.PHONY: html test lint browser slurm clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,docs,slurm]'
 	@touch $(STAMP)
 
 html: $(STAMP)
@@ -24,7 +24,11 @@ html: $(STAMP)
 browser:
 	@sh tools/ensure-chromium.sh
 
-test: $(STAMP) browser
+# The cluster test needs Debian's slurm-wlm and munge; installed like chromium.
+slurm:
+	@sh tools/ensure-slurm.sh
+
+test: $(STAMP) browser slurm
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

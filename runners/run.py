@@ -329,13 +329,26 @@ def _targets(args: argparse.Namespace, data: Path) -> list[tuple[str, list[str] 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runners.run", description=__doc__.splitlines()[0])
-    parser.add_argument("target", nargs="?", help="'all' or a benchmark name")
+    parser.add_argument("target", nargs="?", help="'all', a benchmark name, or 'collect' (finished Slurm jobs)")
     parser.add_argument("implementations", nargs="*", help="implementation ids (default: all of the benchmark)")
     parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: ./data)")
     parser.add_argument("--list", action="store_true", help="list benchmarks and implementations, then exit")
     parser.add_argument("--dry-run", action="store_true", help="print what would be cloned, patched and run")
     parser.add_argument("--repeat", type=int, help="runs per result (default: each implementation's run.repeat)")
     parser.add_argument("--timeout", type=float, help="seconds per run (default: each implementation's)")
+    cluster = parser.add_argument_group("cluster (--executor slurm)")
+    cluster.add_argument("--executor", choices=["local", "slurm"], default="local",
+                         help="run here (default) or submit one Slurm job per implementation")
+    cluster.add_argument("--cluster-config", type=Path, help="YAML file of cluster options")
+    cluster.add_argument("--partition")
+    cluster.add_argument("--account")
+    cluster.add_argument("--qos")
+    cluster.add_argument("--constraint")
+    cluster.add_argument("--cpus", type=int, help="CPUs per job")
+    cluster.add_argument("--mem-gb", type=float, help="memory per job, GiB")
+    cluster.add_argument("--sbatch", action="append", default=[], metavar="KEY=VALUE",
+                         help="extra sbatch option, e.g. exclusive= or gres=gpu:8 (repeatable)")
+    cluster.add_argument("--retry", type=int, default=0, help="resubmit failed jobs up to N times")
     args = parser.parse_args(argv)
     if args.target is None and not args.list:
         parser.error("give 'all' or a benchmark name (or --list)")
@@ -348,8 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.list:
         return _list(data)
+    if args.target == "collect":
+        return _collect(data)
     outcomes: list[Outcome] = []
     progress = Progress(sys.stderr)
+    if args.executor == "slurm":
+        return _on_slurm(args, data, project)
     try:
         with interruptible():
             for name, wanted in _targets(args, data):
@@ -384,7 +401,7 @@ def _benchmark(name: str, wanted: list[str] | None, data: Path, project: Path, a
         if impl.run is None or not impl.commands:
             outcomes.append(Outcome(name, impl.id, "skipped", "no run specification in the data"))
             continue
-        reason = unmet(impl, command_path(bench, impl, project))
+        reason = None if args.executor == "slurm" else unmet(impl, command_path(bench, impl, project))
         if reason:
             print(f"skip {name}/{impl.id}: {reason}", file=sys.stderr)
             outcomes.append(Outcome(name, impl.id, "skipped", reason))
@@ -394,6 +411,9 @@ def _benchmark(name: str, wanted: list[str] | None, data: Path, project: Path, a
             print(f"{name}/{impl.id}:")
             print("\n".join(f"  {line}" for line in plan(bench, impl, project, repeat)))
             outcomes.append(Outcome(name, impl.id, "planned"))
+            continue
+        if args.executor == "slurm":
+            outcomes.append(Outcome(name, impl.id, "submit", str(repeat)))
             continue
         try:
             path = run_one(bench, impl, project, data, repeat, args.timeout, progress)
@@ -406,6 +426,120 @@ def _benchmark(name: str, wanted: list[str] | None, data: Path, project: Path, a
             continue
         outcomes.append(Outcome(name, impl.id, "recorded", _describe(path, data)))
     return outcomes
+
+
+def _on_slurm(args: argparse.Namespace, data: Path, project: Path) -> int:
+    """Submit one job per runnable implementation, follow them, record what comes back."""
+    from . import slurm
+
+    try:
+        # KEY=VALUE, or KEY= / KEY for a flag without a value (e.g. exclusive)
+        sbatch = {key: value or True for key, _, value in (item.partition("=") for item in args.sbatch)}
+        options = slurm.load_options(args.cluster_config, {
+            "partition": args.partition, "account": args.account, "qos": args.qos, "constraint": args.constraint,
+            "cpus": args.cpus, "mem_gb": args.mem_gb, "sbatch": sbatch})
+    except (OSError, ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    outcomes: list[Outcome] = []
+    jobs: list[slurm.Job] = []
+    for name, wanted in _targets(args, data):
+        for o in _benchmark(name, wanted, data, project, args, Progress(sys.stderr)):
+            if o.status != "submit":
+                outcomes.append(o)
+                continue
+            bench, _ = load_benchmark(data, name)
+            impl = bench.implementation(o.implementation) if bench else None
+            assert impl is not None and impl.run is not None
+            try:
+                job = slurm.submit(data, name, impl.id, int(o.detail), args.timeout, impl.run.timeout,
+                                   impl.run.requires.gpus, options)
+            except Exception as exc:
+                outcomes.append(Outcome(name, impl.id, "failed", f"could not submit: {exc}"))
+                continue
+            print(f"submitted {name}/{impl.id}: job {job.job_id}", file=sys.stderr, flush=True)
+            jobs.append(job)
+
+    def on_state(job: slurm.Job, state: str) -> None:
+        print(f"job {job.job_id} {job.benchmark}/{job.implementation}: {state}", file=sys.stderr, flush=True)
+
+    retries: list[slurm.Job] = []
+
+    def on_end(job: slurm.Job, state: str) -> None:
+        outcome = _finish_job(data, job, state)
+        if outcome.status == "failed" and job.tries <= args.retry:
+            bench, _ = load_benchmark(data, job.benchmark)
+            impl = bench.implementation(job.implementation) if bench else None
+            if impl is not None and impl.run is not None:
+                again = slurm.submit(data, job.benchmark, job.implementation, job.repeat, job.timeout,
+                                     impl.run.timeout, impl.run.requires.gpus, options, tries=job.tries + 1)
+                print(f"resubmitted {job.benchmark}/{job.implementation} (try {again.tries}): job {again.job_id}",
+                      file=sys.stderr, flush=True)
+                retries.append(again)
+                return
+        outcomes.append(outcome)
+
+    try:
+        with interruptible():
+            while jobs:
+                slurm.wait(jobs, on_state, on_end)
+                jobs, retries[:] = list(retries), []
+    except (KeyboardInterrupt, Interrupted):
+        running = [j for j in slurm.remembered() if j.job_id in {x.job_id for x in jobs + retries}]
+        if sys.stdin.isatty() and input(f"\ncancel the {len(running)} job(s) still queued or running? [y/N] ")\
+                .strip().lower().startswith("y"):
+            slurm.cancel(running)
+            print("cancelled; nothing was recorded for them", file=sys.stderr)
+        else:
+            print(f"\nleft {len(running)} job(s) running; record them later with: python -m runners.run collect",
+                  file=sys.stderr)
+        _summary(outcomes)
+        return 130
+    _summary(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _finish_job(data: Path, job: object, state: str) -> Outcome:
+    """Record a finished job's measurement, or report why it failed; forget the job either way."""
+    from . import slurm
+
+    assert isinstance(job, slurm.Job)
+    slurm.forget(job)
+    name, impl_id = job.benchmark, job.implementation
+    if state != "DONE":
+        reason = f"job {job.job_id} ended {state}"
+        print(f"FAILED {name}/{impl_id}: {reason}", file=sys.stderr)
+        for line in slurm.log_tail(job):
+            print(f"  | {line}", file=sys.stderr)
+        return Outcome(name, impl_id, "failed", reason)
+    measured, why = slurm.outcome(job)
+    bench, _ = load_benchmark(data, name)
+    impl = bench.implementation(impl_id) if bench else None
+    if measured is None or bench is None or impl is None:
+        ended = slurm.slurm_state(job)  # a cancelled or preempted job may still have written an error result
+        why = f"ended {ended}: {why}" if ended in slurm.FAILED_STATES else why or "the data changed"
+        print(f"FAILED {name}/{impl_id}: job {job.job_id} {why}", file=sys.stderr)
+        for line in slurm.log_tail(job):
+            print(f"  | {line}", file=sys.stderr)
+        return Outcome(name, impl_id, "failed", why)
+    try:
+        path = record_measured(bench, impl, data, measured)
+    except Failure as failure:
+        return Outcome(name, impl_id, "failed", str(failure))
+    return Outcome(name, impl_id, "recorded", f"job {job.job_id}: " + _describe(path, data))
+
+
+def _collect(data: Path) -> int:
+    """``collect``: record the results of remembered jobs that finished meanwhile."""
+    from . import slurm
+
+    outcomes: list[Outcome] = []
+    waiting = slurm.collect(lambda job, state: outcomes.append(_finish_job(data, job, state)))
+    for job in waiting:
+        print(f"job {job.job_id} {job.benchmark}/{job.implementation}: still queued or running",
+              file=sys.stderr)
+    _summary(outcomes)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
 def _describe(path: Path, data: Path) -> str:

@@ -1,0 +1,239 @@
+"""Run implementations as Slurm jobs through submitit; record results on the submitting side.
+
+Each implementation's runs become one job: the job runs the same engine as a
+local run (checkout, patch, measure, environment capture on the compute node)
+and returns what it measured; the submitting side records it into ``data/``,
+atomically, exactly as a local run does.  Jobs are remembered in
+``~/.cache/sphinx-benchbench/slurm/jobs.json`` so that ``python -m runners.run
+collect`` can record jobs that finished after the submitting side left.
+
+submitit submits, pickles the call and its result; the job's state comes from
+``squeue`` and ``scontrol`` (``sacct`` needs an accounting database many
+clusters, and our test cluster, do not run), and a finished job is one whose
+result file exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .checkout import cache_dir
+
+__all__ = ["ClusterOptions", "Job", "collect", "load_options", "remote_measure", "submit", "wait"]
+
+#: Job states after which no result will come.
+FAILED_STATES = {"CANCELLED", "FAILED", "TIMEOUT", "PREEMPTED", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL",
+                 "DEADLINE", "REVOKED"}
+
+
+@dataclass
+class ClusterOptions:
+    """Where and how jobs are submitted; from the command line or a YAML file."""
+
+    partition: str | None = None
+    account: str | None = None
+    qos: str | None = None
+    constraint: str | None = None
+    cpus: int | None = None
+    mem_gb: float | None = None
+    sbatch: dict[str, str | bool] = field(default_factory=dict)
+
+
+def load_options(path: Path | None, overrides: dict[str, Any]) -> ClusterOptions:
+    """Options from a YAML file (keys as :class:`ClusterOptions`), then the command line."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{path}: expected a mapping of cluster options")
+        unknown = set(loaded) - set(ClusterOptions.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"{path}: unknown cluster option(s): {', '.join(sorted(unknown))}")
+        values.update(loaded)
+    values.update({k: v for k, v in overrides.items() if v not in (None, {}, [])})
+    return ClusterOptions(**values)
+
+
+def remote_measure(data: str, benchmark: str, implementation: str, repeat: int, timeout: float | None) -> Any:
+    """The job: load the data on the compute node and measure, with the local engine."""
+    from sphinx_benchbench.loader import load_benchmark
+
+    from .progress import Progress
+    from .run import Failure, measure_one
+
+    bench, problems = load_benchmark(data, benchmark)
+    if bench is None or problems:
+        raise Failure(f"{benchmark}: the data could not be loaded on the compute node")
+    impl = bench.implementation(implementation)
+    if impl is None:
+        raise Failure(f"{benchmark}: no implementation {implementation!r}")
+    return measure_one(bench, impl, Path(data).parent, repeat, timeout, Progress(sys.stderr))
+
+
+@dataclass
+class Job:
+    """A submitted run, as remembered for ``collect``."""
+
+    job_id: str
+    folder: str
+    data: str
+    benchmark: str
+    implementation: str
+    repeat: int
+    timeout: float | None
+    tries: int = 1
+
+    def submitit_job(self) -> Any:
+        import submitit
+
+        return submitit.SlurmJob(folder=self.folder, job_id=self.job_id)
+
+
+def registry_path() -> Path:
+    return cache_dir() / "slurm" / "jobs.json"
+
+
+def _save(jobs: list[Job]) -> None:
+    path = registry_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps([asdict(j) for j in jobs], indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def remembered() -> list[Job]:
+    path = registry_path()
+    if not path.is_file():
+        return []
+    return [Job(**item) for item in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def remember(jobs: list[Job]) -> None:
+    known = {j.job_id: j for j in remembered()}
+    known.update({j.job_id: j for j in jobs})
+    _save(list(known.values()))
+
+
+def forget(job: Job) -> None:
+    _save([j for j in remembered() if j.job_id != job.job_id])
+
+
+def submit(data: Path, benchmark: str, implementation: str, repeat: int, timeout: float | None,
+           run_timeout: float, gpus: int, options: ClusterOptions, tries: int = 1) -> Job:
+    """Submit one implementation's runs as one job."""
+    import submitit
+
+    if not shutil.which("sbatch"):
+        raise RuntimeError("sbatch not found: is this a Slurm submission host?")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = cache_dir() / "slurm" / f"{stamp}-{benchmark}-{implementation}"
+    executor = submitit.AutoExecutor(folder=str(folder), cluster="slurm")
+    minutes = math.ceil(((timeout or run_timeout) * repeat + 600) / 60)  # runs, plus set-up and capture
+    params: dict[str, Any] = {"timeout_min": minutes, "name": f"bench-{benchmark}-{implementation}",
+                              "slurm_additional_parameters": dict(options.sbatch)}
+    if gpus:
+        params["gpus_per_node"] = gpus
+    for key, value in (("slurm_partition", options.partition), ("slurm_account", options.account),
+                       ("slurm_qos", options.qos), ("slurm_constraint", options.constraint),
+                       ("cpus_per_task", options.cpus), ("mem_gb", options.mem_gb)):
+        if value is not None:
+            params[key] = value
+    executor.update_parameters(**params)
+    job = executor.submit(remote_measure, str(data), benchmark, implementation, repeat, timeout)
+    record = Job(str(job.job_id), str(folder), str(data), benchmark, implementation, repeat, timeout, tries)
+    remember([record])
+    return record
+
+
+def state(job: Job) -> str:
+    """PENDING, RUNNING, ..., DONE (a result file exists) or GONE (Slurm forgot it, no result)."""
+    sj = job.submitit_job()
+    if sj.paths.result_pickle.exists():
+        return "DONE"
+    out = subprocess.run(["squeue", "-h", "-j", job.job_id, "-o", "%T"], capture_output=True, text=True,
+                         check=False, timeout=60)
+    if out.returncode == 0 and out.stdout.strip():
+        return out.stdout.split()[0]
+    found = slurm_state(job)
+    if found == "COMPLETED" and not sj.paths.result_pickle.exists():
+        time.sleep(1)  # the result file may still be on its way (shared file systems lag)
+        return "DONE" if sj.paths.result_pickle.exists() else "COMPLETED"
+    return found or "GONE"
+
+
+def slurm_state(job: Job) -> str:
+    """What Slurm says of the job (``scontrol``), or '' once it has forgotten it."""
+    show = subprocess.run(["scontrol", "show", "job", job.job_id], capture_output=True, text=True,
+                          check=False, timeout=60)
+    for word in show.stdout.split():
+        if word.startswith("JobState="):
+            return word.split("=", 1)[1]
+    return ""
+
+
+def outcome(job: Job) -> tuple[Any | None, str]:
+    """The job's measurement, or ``None`` and why it failed (the last line of its traceback)."""
+    try:
+        return job.submitit_job().result(), ""
+    except Exception as exc:
+        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+        last = lines[-1] if lines else type(exc).__name__
+        return None, last.split(": ", 1)[-1] if last.startswith(("runners.", "Failure")) else last
+
+
+def log_tail(job: Job, lines: int = 15) -> list[str]:
+    sj = job.submitit_job()
+    text = ""
+    for path in (sj.paths.stderr, sj.paths.stdout):
+        if path.exists():
+            text += path.read_text(encoding="utf-8", errors="replace")
+    return text.splitlines()[-lines:]
+
+
+def wait(jobs: list[Job], on_state: Callable[[Job, str], None], on_end: Callable[[Job, str], None],
+         poll: float = 2.0) -> None:
+    """Poll until every job is DONE or failed; report state changes and ends."""
+    last: dict[str, str] = {}
+    pending = list(jobs)
+    while pending:
+        for job in list(pending):
+            current = state(job)
+            if current != last.get(job.job_id):
+                last[job.job_id] = current
+                on_state(job, current)
+            if current == "DONE" or current in FAILED_STATES or current in ("COMPLETED", "GONE"):
+                pending.remove(job)
+                on_end(job, current)
+        if pending:
+            time.sleep(poll)
+
+
+def cancel(jobs: list[Job]) -> None:
+    for job in jobs:
+        subprocess.run(["scancel", job.job_id], capture_output=True, check=False, timeout=60)
+        forget(job)
+
+
+def collect(on_end: Callable[[Job, str], None]) -> list[Job]:
+    """Hand finished remembered jobs to ``on_end``; return those still queued or running."""
+    waiting = []
+    for job in remembered():
+        current = state(job)
+        if current == "DONE" or current in FAILED_STATES or current in ("COMPLETED", "GONE"):
+            on_end(job, current)
+        else:
+            waiting.append(job)
+    return waiting

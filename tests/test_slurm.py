@@ -1,0 +1,225 @@
+"""The runner against a real single-node Slurm (Debian's slurm-wlm and munge) on loopback.
+
+The fixture starts ``munged``, ``slurmctld`` and ``slurmd`` with a throw-away
+configuration, state and spool folder, waits until the node is idle, and stops
+everything afterwards.  ``make test`` installs the packages when missing
+(``tools/ensure-slurm.sh``); the test is skipped only where they cannot be had.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sphinx_benchbench.loader import load_benchmark
+
+from .conftest import REPO, TESTS
+
+DAEMONS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "scancel", "sinfo")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(argv: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed: {done.stderr or done.stdout}")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[dict[str, str]]:
+    """A running single-node cluster; yields the environment that points the Slurm tools at it."""
+    missing = [d for d in DAEMONS if not shutil.which(d)]
+    if missing:
+        pytest.skip(f"Slurm is not installed here ({', '.join(missing)} missing; run tools/ensure-slurm.sh as root)")
+    if os.geteuid() != 0:
+        pytest.skip("the throw-away cluster runs its daemons as root")
+    root = Path(tempfile.mkdtemp(prefix="bbslurm-", dir="/tmp"))  # short: the munge socket path is limited
+    for sub in ("state", "spool", "log", "munge"):
+        (root / sub).mkdir()
+    key, sock = root / "munge/munge.key", root / "munge/munge.socket"
+    env = {**os.environ, "SLURM_CONF": str(root / "slurm.conf")}
+    try:
+        _start(["mungekey", "--create", f"--keyfile={key}", "--force"], env)
+        key.chmod(0o600)
+        _start(["munged", "--force", f"--key-file={key}", f"--socket={sock}", f"--pid-file={root}/munge/pid",
+                f"--log-file={root}/munge/log", f"--seed-file={root}/munge/seed"], env)
+        (root / "slurm.conf").write_text(f"""\
+ClusterName=bbtest
+SlurmctldHost=localhost(127.0.0.1)
+SlurmctldPort={_free_port()}
+SlurmdPort={_free_port()}
+AuthType=auth/munge
+AuthInfo=socket={sock}
+CredType=cred/munge
+SlurmUser=root
+SlurmdUser=root
+StateSaveLocation={root}/state
+SlurmdSpoolDir={root}/spool
+SlurmctldPidFile={root}/slurmctld.pid
+SlurmdPidFile={root}/slurmd.pid
+SlurmctldLogFile={root}/log/slurmctld.log
+SlurmdLogFile={root}/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+ReturnToService=2
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+MinJobAge=3600
+NodeName=localhost NodeAddr=127.0.0.1 CPUs={os.cpu_count() or 1} RealMemory=2000 State=UNKNOWN
+PartitionName=bench Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+""", encoding="utf-8")
+        _start(["slurmctld", "-f", env["SLURM_CONF"]], env)
+        _start(["slurmd", "-f", env["SLURM_CONF"], "-N", "localhost"], env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = subprocess.run(["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True,
+                                   check=False).stdout.strip()
+            if state == "idle":
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"the node never became idle: {state!r}\n"
+                               + (root / "log/slurmctld.log").read_text(errors="replace")[-2000:])
+        yield env
+    finally:
+        subprocess.run(["scancel", "--user", "root"], env=env, capture_output=True, check=False)
+        for pidfile in ("slurmd.pid", "slurmctld.pid", "munge/pid"):
+            path = root / pidfile
+            if path.is_file():
+                with contextlib.suppress(ProcessLookupError, ValueError):
+                    os.kill(int(path.read_text().strip()), signal.SIGTERM)
+        time.sleep(1)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def runner(env: dict[str, str], *args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "runners.run", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, check=False, env={**env, "BENCHBENCH_CACHE": str(cache)})
+
+
+def test_cpu_suite_through_sbatch_is_recorded(cluster: dict[str, str], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    shutil.rmtree(data / "sphinx-render/results", ignore_errors=True)
+    before_maskrcnn = snapshot(data / "maskrcnn-training")
+    done = runner(cluster, "sphinx-render", "--executor", "slurm", "--repeat", "1", "--partition", "bench",
+                  "--data", str(data), cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr.count("submitted sphinx-render/") == 4
+    assert "RUNNING" in done.stderr and "DONE" in done.stderr
+    bench, problems = load_benchmark(data, "sphinx-render")
+    assert problems == []
+    assert sorted(r.implementation for r in bench.results) == ["benchmark-table", "by-hand", "csv-table", "list-table"]
+    for result in bench.results:
+        assert result.status == "measured" and len(result.samples) == 1 and result.samples[0] > 0
+        assert result.log and (data / "sphinx-render/results" / result.log).is_file()
+    assert snapshot(data / "maskrcnn-training") == before_maskrcnn
+    assert not (tmp_path / "cache/slurm/jobs.json").read_text().strip("[] \n"), "finished jobs are forgotten"
+
+
+def test_a_job_killed_mid_run_leaves_data_unchanged(cluster: dict[str, str], tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "data/fake").mkdir(parents=True)
+    shutil.copy(TESTS / "fake_trainer.py", project)
+    (project / "data/fake/benchmark.yaml").write_text("""\
+title: Fake
+metric: {label: Speed, unit: it/s, direction: higher}
+measurement:
+  description: Iterations per second over 10-60.
+  window: {start: 10, end: 60}
+implementations:
+  - id: hangs
+    name: hangs
+    commands: ["python fake_trainer.py --format generic --iterations 100 --hang-at 5"]
+    run:
+      log: {format: generic, options: {pattern: '^iteration (?P<iteration>\\d+)/'}}
+      items_per_iteration: 1
+      timeout: 600
+""", encoding="utf-8")
+    before = snapshot(project / "data")
+    proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
+                             str(project / "data")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**cluster, "BENCHBENCH_CACHE": str(tmp_path / "cache")})
+    deadline = time.monotonic() + 120
+    job_id = ""
+    while time.monotonic() < deadline and not job_id:
+        out = subprocess.run(["squeue", "-h", "-t", "RUNNING", "-n", "bench-fake-hangs", "-o", "%i"], env=cluster,
+                             capture_output=True, text=True, check=False).stdout.split()
+        job_id = out[0] if out else ""
+        time.sleep(0.5)
+    assert job_id, "the job never started running"
+    time.sleep(2)
+    subprocess.run(["scancel", job_id], env=cluster, check=True)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert f"FAILED fake/hangs: job {job_id} ended CANCELLED" in err
+    assert snapshot(project / "data") == before
+
+
+def test_interrupted_submitter_leaves_jobs_and_collect_records_them(cluster: dict[str, str], tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "data/fake").mkdir(parents=True)
+    shutil.copy(TESTS / "fake_trainer.py", project)
+    (project / "data/fake/benchmark.yaml").write_text("""\
+title: Fake
+metric: {label: Speed, unit: it/s, direction: higher}
+measurement:
+  description: Iterations per second over 10-60.
+  window: {start: 10, end: 60}
+implementations:
+  - id: steady
+    name: steady
+    commands: ["python fake_trainer.py --format generic --iterations 70 --seconds 0.1"]
+    run:
+      log: {format: generic, options: {pattern: '^iteration (?P<iteration>\\d+)/'}}
+      items_per_iteration: 1
+""", encoding="utf-8")
+    env = {**cluster, "BENCHBENCH_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
+                             str(project / "data")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if subprocess.run(["squeue", "-h", "-t", "RUNNING", "-n", "bench-fake-steady", "-o", "%i"], env=cluster,
+                          capture_output=True, text=True, check=False).stdout.strip():
+            break
+        time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "left 1 job(s) running; record them later with: python -m runners.run collect" in err
+    assert not (project / "data/fake/results").exists(), "nothing recorded by the interrupted submitter"
+    while subprocess.run(["squeue", "-h", "-n", "bench-fake-steady"], env=cluster, capture_output=True,
+                         text=True, check=False).stdout.strip() and time.monotonic() < deadline + 60:
+        time.sleep(0.5)
+    collected = runner(env, "collect", "--data", str(project / "data"), cache=tmp_path / "cache")
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert "fake/steady  recorded" in collected.stdout
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and abs(bench.results[0].samples[0] / 10 - 1) < 0.05
