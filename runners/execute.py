@@ -99,6 +99,7 @@ def run_commands(
     start = time.monotonic()
     deadline = start + timeout
     full_env = {**env, "PYTHONUNBUFFERED": "1"}
+    reader = _Reader(start, parser, log, on_line, watch, outcome)
     for command in commands:
         try:
             argv = argv_of(command, shell)
@@ -115,7 +116,7 @@ def run_commands(
             outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {exc.strerror or exc}"
             break
         try:
-            reason = _pump(proc, start, deadline, parser, log, on_line, watch, outcome)
+            reason = reader.pump(proc, deadline)
         except BaseException:
             _stop(proc)
             raise
@@ -133,74 +134,66 @@ def run_commands(
     return outcome
 
 
-def _pump(
-    proc: subprocess.Popen[bytes],
-    start: float,
-    deadline: float,
-    parser: LogParser | None,
-    log: IO[str] | None,
-    on_line: Callable[[Sample | None, str], None] | None,
-    watch: re.Pattern[str] | None,
-    outcome: RunOutcome,
-) -> str:
-    """Read the child's output until it closes; return a failure reason or ''."""
-    assert proc.stdout is not None
-    fd = proc.stdout.fileno()
-    os.set_blocking(fd, False)
-    pending = b""
-    with selectors.DefaultSelector() as sel:
-        sel.register(fd, selectors.EVENT_READ)
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return f"timed out after {deadline - start:.0f} s"
-            if not sel.select(min(remaining, 1.0)):
-                continue
+@dataclass
+class _Reader:
+    """Reads one run's output: stamps, logs, watches and parses each line."""
+
+    start: float
+    parser: LogParser | None
+    log: IO[str] | None
+    on_line: Callable[[Sample | None, str], None] | None
+    watch: re.Pattern[str] | None
+    outcome: RunOutcome
+
+    def pump(self, proc: subprocess.Popen[bytes], deadline: float) -> str:
+        """Read the child's output until it closes; return a failure reason or ''."""
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        os.set_blocking(fd, False)
+        pending = b""
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return f"timed out after {deadline - self.start:.0f} s"
+                if not sel.select(min(remaining, 1.0)):
+                    continue
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
+                now = time.monotonic()
+                if not chunk:
+                    break
+                pending += chunk
+                *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+                for raw in lines:
+                    reason = self.line(raw, now)
+                    if reason:
+                        return reason
+        return self.line(pending, time.monotonic()) if pending else ""
+
+    def line(self, raw: bytes, now: float) -> str:
+        """Handle one line that arrived at ``now``; return a failure reason or ''."""
+        text = raw.decode("utf-8", errors="replace")
+        if not text.strip():
+            return ""
+        outcome = self.outcome
+        outcome.tail.append(text)
+        if self.log:
+            self.log.write(f"[+{now - self.start:.6f}] {text}\n")
+        if self.watch is not None and outcome.watched is None and (match := self.watch.search(text)):
+            outcome.watched = match.groupdict()
+        sample = None
+        if self.parser is not None:
             try:
-                chunk = os.read(fd, 65536)
-            except BlockingIOError:
-                continue
-            now = time.monotonic()
-            if not chunk:
-                break
-            pending += chunk
-            *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-            for raw in lines:
-                reason = _line(raw, now, start, parser, log, on_line, watch, outcome)
-                if reason:
-                    return reason
-    if pending:
-        return _line(pending, time.monotonic(), start, parser, log, on_line, watch, outcome)
-    return ""
-
-
-def _line(
-    raw: bytes,
-    now: float,
-    start: float,
-    parser: LogParser | None,
-    log: IO[str] | None,
-    on_line: Callable[[Sample | None, str], None] | None,
-    watch: re.Pattern[str] | None,
-    outcome: RunOutcome,
-) -> str:
-    text = raw.decode("utf-8", errors="replace")
-    if not text.strip():
+                progress = self.parser.feed(text)
+            except LogFormatError as exc:
+                return f"unreadable progress line: {exc}"
+            if progress is not None:
+                sample = Sample(now, progress.iteration, progress.own_seconds_per_iter)
+                outcome.samples.append(sample)
+        if self.on_line:
+            self.on_line(sample, text)
         return ""
-    outcome.tail.append(text)
-    if log:
-        log.write(f"[+{now - start:.6f}] {text}\n")
-    if watch is not None and outcome.watched is None and (match := watch.search(text)):
-        outcome.watched = match.groupdict()
-    sample = None
-    if parser is not None:
-        try:
-            progress = parser.feed(text)
-        except LogFormatError as exc:
-            return f"unreadable progress line: {exc}"
-        if progress is not None:
-            sample = Sample(now, progress.iteration, progress.own_seconds_per_iter)
-            outcome.samples.append(sample)
-    if on_line:
-        on_line(sample, text)
-    return ""

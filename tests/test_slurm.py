@@ -123,6 +123,28 @@ def runner(env: dict[str, str], *args: str, cache: Path, timeout: float = 300) -
                           timeout=timeout, check=False, env={**env, "BENCHBENCH_CACHE": str(cache)})
 
 
+def fake_project(tmp_path: Path, impl_id: str, args: str, extra: str) -> Path:
+    """A project whose one implementation runs the fake trainer with ``args``."""
+    project = tmp_path / "project"
+    (project / "data/fake").mkdir(parents=True)
+    shutil.copy(TESTS / "fake_trainer.py", project)
+    (project / "data/fake/benchmark.yaml").write_text(f"""\
+title: Fake
+metric: {{label: Speed, unit: it/s, direction: higher}}
+measurement:
+  description: Iterations per second over 10-60.
+  window: {{start: 10, end: 60}}
+implementations:
+  - id: {impl_id}
+    name: {impl_id}
+    commands: ["python fake_trainer.py --format generic {args}"]
+    run:
+      log: {{format: generic, options: {{pattern: '^iteration (?P<iteration>\\d+)/'}}}}
+      items_per_iteration: 1
+{extra}""", encoding="utf-8")
+    return project
+
+
 def test_cpu_suite_through_sbatch_is_recorded(cluster: dict[str, str], tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
@@ -144,24 +166,7 @@ def test_cpu_suite_through_sbatch_is_recorded(cluster: dict[str, str], tmp_path:
 
 
 def test_a_job_killed_mid_run_leaves_data_unchanged(cluster: dict[str, str], tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    (project / "data/fake").mkdir(parents=True)
-    shutil.copy(TESTS / "fake_trainer.py", project)
-    (project / "data/fake/benchmark.yaml").write_text("""\
-title: Fake
-metric: {label: Speed, unit: it/s, direction: higher}
-measurement:
-  description: Iterations per second over 10-60.
-  window: {start: 10, end: 60}
-implementations:
-  - id: hangs
-    name: hangs
-    commands: ["python fake_trainer.py --format generic --iterations 100 --hang-at 5"]
-    run:
-      log: {format: generic, options: {pattern: '^iteration (?P<iteration>\\d+)/'}}
-      items_per_iteration: 1
-      timeout: 600
-""", encoding="utf-8")
+    project = fake_project(tmp_path, "hangs", "--iterations 100 --hang-at 5", "      timeout: 600\n")
     before = snapshot(project / "data")
     proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
                              str(project / "data")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -183,23 +188,7 @@ implementations:
 
 
 def test_interrupted_submitter_leaves_jobs_and_collect_records_them(cluster: dict[str, str], tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    (project / "data/fake").mkdir(parents=True)
-    shutil.copy(TESTS / "fake_trainer.py", project)
-    (project / "data/fake/benchmark.yaml").write_text("""\
-title: Fake
-metric: {label: Speed, unit: it/s, direction: higher}
-measurement:
-  description: Iterations per second over 10-60.
-  window: {start: 10, end: 60}
-implementations:
-  - id: steady
-    name: steady
-    commands: ["python fake_trainer.py --format generic --iterations 70 --seconds 0.1"]
-    run:
-      log: {format: generic, options: {pattern: '^iteration (?P<iteration>\\d+)/'}}
-      items_per_iteration: 1
-""", encoding="utf-8")
+    project = fake_project(tmp_path, "steady", "--iterations 70 --seconds 0.1", "")
     env = {**cluster, "BENCHBENCH_CACHE": str(tmp_path / "cache")}
     proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
                              str(project / "data")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
