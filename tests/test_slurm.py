@@ -212,3 +212,15 @@ def test_interrupted_submitter_leaves_jobs_and_collect_records_them(cluster: dic
     assert "fake/steady  recorded" in collected.stdout
     bench, problems = load_benchmark(project / "data", "fake")
     assert problems == [] and abs(bench.results[0].samples[0] / 10 - 1) < 0.05
+
+
+def test_retry_resubmits_a_failed_job(cluster: dict[str, str], tmp_path: Path) -> None:
+    project = fake_project(tmp_path, "broken", "--iterations 70 --seconds 0.01 --exit-code 3", "")
+    before = snapshot(project / "data")
+    done = runner(cluster, "fake", "--executor", "slurm", "--retry", "1", "--data", str(project / "data"),
+                  cache=tmp_path / "cache")
+    assert done.returncode == 1
+    assert "resubmitted fake/broken (try 2)" in done.stderr
+    assert done.stderr.count("FAILED fake/broken") == 2, "each failed try is reported"
+    assert "python exited with status 3" in done.stderr
+    assert snapshot(project / "data") == before
