@@ -364,13 +364,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.target == "collect":
         return _collect(data)
     outcomes: list[Outcome] = []
-    progress = Progress(sys.stderr)
+    tasks: list[Task] = []
+    for name, wanted in _targets(args, data):
+        skipped, runnable = _tasks(name, wanted, data, project, args)
+        outcomes += skipped
+        tasks += runnable
+    if args.dry_run:
+        for task in tasks:
+            print(f"{task.bench.id}/{task.impl.id}:")
+            print("\n".join(f"  {line}" for line in plan(task.bench, task.impl, project, task.repeat)))
+            outcomes.append(Outcome(task.bench.id, task.impl.id, "planned"))
+        _summary(outcomes)
+        return 1 if any(o.status == "failed" for o in outcomes) else 0
     if args.executor == "slurm":
-        return _on_slurm(args, data, project)
+        return _on_slurm(args, data, outcomes, tasks)
+    progress = Progress(sys.stderr)
     try:
         with interruptible():
-            for name, wanted in _targets(args, data):
-                outcomes += _benchmark(name, wanted, data, project, args, progress)
+            for task in tasks:
+                outcomes.append(_run_here(task, data, project, args, progress))
     except (KeyboardInterrupt, Interrupted):
         progress.stop()
         print("\ninterrupted: the running implementation was stopped; nothing was recorded for it",
@@ -381,54 +393,60 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-def _benchmark(name: str, wanted: list[str] | None, data: Path, project: Path, args: argparse.Namespace,
-               progress: Progress) -> list[Outcome]:
+@dataclass
+class Task:
+    """An implementation to run here or to submit."""
+
+    bench: Benchmark
+    impl: Implementation
+    repeat: int
+
+
+def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
+           args: argparse.Namespace) -> tuple[list[Outcome], list[Task]]:
+    """What to run of one benchmark, and the outcomes of what will not run (skips, bad data)."""
     bench, problems = load_benchmark(data, name)
     for problem in problems:
         print(f"{problem}", file=sys.stderr)
     if bench is None:
-        return [Outcome(name, "-", "failed", "benchmark could not be loaded")]
+        return [Outcome(name, "-", "failed", "benchmark could not be loaded")], []
     if problems:
-        return [Outcome(name, "-", "failed", f"{len(problems)} data problem(s); fix them first")]
+        return [Outcome(name, "-", "failed", f"{len(problems)} data problem(s); fix them first")], []
     impls = bench.definition.implementations
     if wanted:
         unknown = [w for w in wanted if bench.implementation(w) is None]
         if unknown:
-            return [Outcome(name, u, "failed", "unknown implementation") for u in unknown]
+            return [Outcome(name, u, "failed", "unknown implementation") for u in unknown], []
         impls = [i for i in impls if i.id in wanted]
-    outcomes = []
+    outcomes, tasks = [], []
     for impl in impls:
         if impl.run is None or not impl.commands:
             outcomes.append(Outcome(name, impl.id, "skipped", "no run specification in the data"))
             continue
+        # On a cluster the compute node, not this machine, has to meet the requirements.
         reason = None if args.executor == "slurm" else unmet(impl, command_path(bench, impl, project))
         if reason:
             print(f"skip {name}/{impl.id}: {reason}", file=sys.stderr)
             outcomes.append(Outcome(name, impl.id, "skipped", reason))
             continue
-        repeat = args.repeat or impl.run.repeat
-        if args.dry_run:
-            print(f"{name}/{impl.id}:")
-            print("\n".join(f"  {line}" for line in plan(bench, impl, project, repeat)))
-            outcomes.append(Outcome(name, impl.id, "planned"))
-            continue
-        if args.executor == "slurm":
-            outcomes.append(Outcome(name, impl.id, "submit", str(repeat)))
-            continue
-        try:
-            path = run_one(bench, impl, project, data, repeat, args.timeout, progress)
-        except Failure as failure:
-            progress.stop()
-            print(f"FAILED {name}/{impl.id}: {failure}", file=sys.stderr)
-            for line in failure.tail:
-                print(f"  | {line}", file=sys.stderr)
-            outcomes.append(Outcome(name, impl.id, "failed", str(failure)))
-            continue
-        outcomes.append(Outcome(name, impl.id, "recorded", _describe(path, data)))
-    return outcomes
+        tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
+    return outcomes, tasks
 
 
-def _on_slurm(args: argparse.Namespace, data: Path, project: Path) -> int:
+def _run_here(task: Task, data: Path, project: Path, args: argparse.Namespace, progress: Progress) -> Outcome:
+    name, impl = task.bench.id, task.impl
+    try:
+        path = run_one(task.bench, impl, project, data, task.repeat, args.timeout, progress)
+    except Failure as failure:
+        progress.stop()
+        print(f"FAILED {name}/{impl.id}: {failure}", file=sys.stderr)
+        for line in failure.tail:
+            print(f"  | {line}", file=sys.stderr)
+        return Outcome(name, impl.id, "failed", str(failure))
+    return Outcome(name, impl.id, "recorded", _describe(path, data))
+
+
+def _on_slurm(args: argparse.Namespace, data: Path, outcomes: list[Outcome], tasks: list[Task]) -> int:
     """Submit one job per runnable implementation, follow them, record what comes back."""
     from . import slurm
 
@@ -441,24 +459,18 @@ def _on_slurm(args: argparse.Namespace, data: Path, project: Path) -> int:
     except (OSError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    outcomes: list[Outcome] = []
     jobs: list[slurm.Job] = []
-    for name, wanted in _targets(args, data):
-        for o in _benchmark(name, wanted, data, project, args, Progress(sys.stderr)):
-            if o.status != "submit":
-                outcomes.append(o)
-                continue
-            bench, _ = load_benchmark(data, name)
-            impl = bench.implementation(o.implementation) if bench else None
-            assert impl is not None and impl.run is not None
-            try:
-                job = slurm.submit(data, name, impl.id, int(o.detail), args.timeout, impl.run.timeout,
-                                   impl.run.requires.gpus, options)
-            except Exception as exc:
-                outcomes.append(Outcome(name, impl.id, "failed", f"could not submit: {exc}"))
-                continue
-            print(f"submitted {name}/{impl.id}: job {job.job_id}", file=sys.stderr, flush=True)
-            jobs.append(job)
+    for task in tasks:
+        name, impl = task.bench.id, task.impl
+        assert impl.run is not None
+        try:
+            job = slurm.submit(data, name, impl.id, task.repeat, args.timeout, impl.run.timeout,
+                               impl.run.requires.gpus, options)
+        except Exception as exc:  # sbatch refusals and the like are reported per job
+            outcomes.append(Outcome(name, impl.id, "failed", f"could not submit: {exc}"))
+            continue
+        print(f"submitted {name}/{impl.id}: job {job.job_id}", file=sys.stderr, flush=True)
+        jobs.append(job)
 
     def on_state(job: slurm.Job, state: str) -> None:
         print(f"job {job.job_id} {job.benchmark}/{job.implementation}: {state}", file=sys.stderr, flush=True)
