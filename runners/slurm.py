@@ -188,7 +188,7 @@ def outcome(job: Job) -> tuple[Any | None, str]:
     """The job's measurement, or ``None`` and why it failed (the last line of its traceback)."""
     try:
         return job.submitit_job().result(), ""
-    except Exception as exc:
+    except Exception as exc:  # whatever the job raised is reported, not re-raised
         lines = [line for line in str(exc).strip().splitlines() if line.strip()]
         last = lines[-1] if lines else type(exc).__name__
         return None, last.split(": ", 1)[-1] if last.startswith(("runners.", "Failure")) else last

@@ -31,7 +31,7 @@ def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[P
     if conf is not None:
         try:
             values = runpy.run_path(str(conf))
-        except Exception as exc:
+        except Exception as exc:  # any error in a user's conf.py is reported, not raised
             errors.append(f"{conf}: cannot read: {exc}")
     versions = dict(values.get("benchbench_current_versions") or {})
     for item in current:
