@@ -12,7 +12,6 @@ import; these charts need rectangles, lines and text.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import os
@@ -49,6 +48,8 @@ def make_node(spec: dict[str, Any], alt: str) -> chart:
 
 
 def spec_hash(spec_json: str) -> str:
+    import hashlib  # at write time only
+
     return hashlib.sha256(spec_json.encode()).hexdigest()[:16]
 
 

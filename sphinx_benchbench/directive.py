@@ -13,7 +13,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .convert import Converter
 from .dependencies import note_files
-from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark
+from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
 from .model import Benchmark, Logo, Result, StalenessPolicy
 from .ranking import rank
 from .render import PARTS, Renderer
@@ -119,7 +119,7 @@ class BenchmarkTableDirective(SphinxDirective):
         root = self.config.benchbench_data_dir
         cache = _loaded.setdefault(self.env, {})
         if name not in cache:
-            bench, problems = load_benchmark(root, name)
+            bench, problems = load_benchmark_cached(root, name)
             for problem in problems:
                 if bench is None and problem.path == root:
                     self.warn(problem.message)  # unknown benchmark: the directive's fault

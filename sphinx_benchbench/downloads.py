@@ -8,7 +8,6 @@ them and rewriting is a no-op.  Other builders skip the node.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
 import json
@@ -56,6 +55,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def visit_downloads_html(self: Any, node: downloads) -> None:
+    import hashlib  # at write time only
+
     document = json.loads(node["data"])
     texts = {"csv": _csv(document), "json": node["data"] + "\n"}
     root = posixpath.dirname(self.builder.imgpath)  # from this page to the output root

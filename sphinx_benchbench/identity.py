@@ -11,7 +11,6 @@ it is now, so an edited entry marks the results measured before the edit.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 
 from .model import Benchmark, Hardware, Implementation
@@ -21,6 +20,8 @@ __all__ = ["identity"]
 
 def identity(bench: Benchmark, impl: Implementation, commit: str | None, hardware: Hardware | None) -> str:
     """``sha256:`` and 32 hex digits over the comparable parts of a result."""
+    import hashlib  # lazily: only runner-recorded results carry an identity to check
+
     d = bench.definition
     run = impl.run
     blob = json.dumps(

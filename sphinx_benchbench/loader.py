@@ -34,7 +34,7 @@ from .model import (
 )
 from .yamlsource import DataError, load_yaml
 
-__all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark"]
+__all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
 
 BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
@@ -211,3 +211,38 @@ def _load_results(
             out.append(result)
     return out
 
+
+
+#: Loads kept for the life of the process, with the signature of the files they read.
+_cache: dict[tuple[str, str], tuple[tuple[object, ...], Benchmark, list[DataError]]] = {}
+
+
+def _signature(bench: Benchmark) -> tuple[object, ...]:
+    """Every file a load read (size and modification time) and the results folder's listing."""
+    stats = []
+    for path in bench.files:
+        try:
+            st = os.stat(path)
+            stats.append((path, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stats.append((path, None, None))
+    results = os.path.join(bench.folder, RESULTS_DIR)
+    listing = sorted(glob.glob(os.path.join(glob.escape(results), "*.yaml")))
+    return (*stats, *listing)
+
+
+def load_benchmark_cached(root: str | os.PathLike[str], name: str) -> tuple[Benchmark | None, list[DataError]]:
+    """:func:`load_benchmark`, reusing an earlier load when none of its files changed.
+
+    Repeated builds in one process (an edit-rebuild loop, a test suite) then pay
+    a few ``stat`` calls instead of parsing and validating again.
+    """
+    key = (os.path.abspath(os.fspath(root)), name)
+    if key in _cache:
+        signature, bench, problems = _cache[key]
+        if _signature(bench) == signature:
+            return bench, list(problems)
+    bench, problems = load_benchmark(root, name)
+    if bench is not None:
+        _cache[key] = (_signature(bench), bench, problems)
+    return bench, problems

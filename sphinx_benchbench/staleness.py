@@ -14,7 +14,7 @@ also stale when its implementation's entry changed after it was measured
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
+import functools
 import platform
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,9 +86,13 @@ class Stale:
         return "; ".join(self.reasons)
 
 
+@functools.cache
 def _installed(package: str) -> str | None:
+    """The version installed where the docs are built; what is installed does not change mid-build."""
     if package == "python":
         return platform.python_version()
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(package)
     except (importlib.metadata.PackageNotFoundError, ValueError):
