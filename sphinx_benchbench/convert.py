@@ -197,8 +197,12 @@ class Converter:
 
     @staticmethod
     def valid_date(text: str) -> bool:
+        """A real date (``2024-02-30`` is not), and a real time of day when one is given."""
         try:
-            dt.date.fromisoformat(text[:10] if len(text) > 7 else text + "-01")
+            if len(text) > 10:
+                dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            else:
+                dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
         except ValueError:
             return False
         return True

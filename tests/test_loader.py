@@ -108,6 +108,8 @@ RESULTS = "toy/results/2024-02-01.yaml"
         (RESULTS, "samples: [2.0, 2.2, 1.8]", "samples: [2.0, x, 1.8]", "samples", "samples[1]: expected"),
         (RESULTS, "recorded: 2024-02-01\n    status: copied", "recorded: 2024-13-45\n    status: copied",
          "2024-13-45", "is not a date"),
+        (RESULTS, "recorded: 2024-02-01\n    status: reported", "recorded: 2024-02-01T25:61Z\n    status: reported",
+         "T25:61Z", "is not a date"),
         (RESULTS, "status: reported", "status: rumoured", "rumoured", "expected one of"),
         (RESULTS, "  - implementation: slow\n    value: 6.0", "  - implementation: ghost\n    value: 6.0",
          "ghost", "unknown implementation 'ghost'"),
