@@ -406,12 +406,10 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
            args: argparse.Namespace) -> tuple[list[Outcome], list[Task]]:
     """What to run of one benchmark, and the outcomes of what will not run (skips, bad data)."""
     bench, problems = load_benchmark(data, name)
-    for problem in problems:
-        print(f"{problem}", file=sys.stderr)
+    for problem in problems:  # what they concern was left out; the rest can still run
+        print(f"warning: {problem}", file=sys.stderr)
     if bench is None:
         return [Outcome(name, "-", "failed", "benchmark could not be loaded")], []
-    if problems:
-        return [Outcome(name, "-", "failed", f"{len(problems)} data problem(s); fix them first")], []
     impls = bench.definition.implementations
     if wanted:
         unknown = [w for w in wanted if bench.implementation(w) is None]

@@ -211,6 +211,19 @@ def test_invalid_data_is_reported_and_nothing_runs(tmp_path: Path) -> None:
     done = runner(project, "all")
     assert done.returncode == 1
     assert f"{bench_yaml}:2: metric.direction: expected one of" in done.stderr
+    assert "fake/-  failed    benchmark could not be loaded" in done.stdout
+
+
+def test_a_problem_elsewhere_in_the_data_does_not_stop_the_runnable(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65 --seconds 0.005")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    bench_yaml.write_text(bench_yaml.read_text().replace("title: Fake training", "title: Fake training\nlogoo: x"),
+                          encoding="utf-8")
+    done = runner(project, "all")
+    assert done.returncode == 0, done.stderr
+    assert f"warning: {bench_yaml}:2: logoo: unknown key" in done.stderr
+    assert "recorded" in done.stdout
 
 
 def test_parse_cli_reads_a_saved_log(tmp_path: Path) -> None:
