@@ -299,9 +299,12 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
     header = (f"Recorded by {RUNNER}: {impl.name}, {len(values)} run(s).\n"
               f"Refresh with: python -m runners.run {bench.id} {impl.id}")
     try:
-        return record(bench.folder, data_root, impl.id, [result], log_path, header, now)
+        path = record(bench.folder, data_root, impl.id, [result], log_path, header, now)
     except (RecordError, OSError) as exc:
         raise Failure(f"could not record: {exc}") from None
+    for warning in warnings:
+        print(f"warning: {bench.id}/{impl.id}: {warning}", file=sys.stderr)
+    return path
 
 
 # -- the command line ------------------------------------------------------

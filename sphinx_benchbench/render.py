@@ -320,6 +320,8 @@ class Renderer:
         if row.spread is not None:
             out.append(nodes.inline(
                 "", f" ±{row.spread:.1%} (n={len(row.samples)})", classes=["bb-spread"]))
+        if row.result.run is not None and row.result.run.unstable:
+            out.append(nodes.emphasis("", " unstable", classes=["bb-unstable"]))
         return out
 
     # -- details ------------------------------------------------------------

@@ -108,6 +108,7 @@ def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: 
         assert all(own is None or abs(own / SECONDS - 1) < 0.01 for own in result.run.own_seconds_per_iteration)
     assert result.status == "measured"
     assert result.software["python"] and result.platform
+    assert not result.run.unstable and "unstable" not in done.stderr
     log = project / "data/fake/results" / result.log
     text = gzip.decompress(log.read_bytes()).decode()
     assert "=== run 2/2 ===" in text
