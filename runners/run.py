@@ -499,8 +499,7 @@ def _on_slurm(args: argparse.Namespace, data: Path, outcomes: list[Outcome], tas
                 jobs, retries[:] = list(retries), []
     except (KeyboardInterrupt, Interrupted):
         running = [j for j in slurm.remembered() if j.job_id in {x.job_id for x in jobs + retries}]
-        if sys.stdin.isatty() and input(f"\ncancel the {len(running)} job(s) still queued or running? [y/N] ")\
-                .strip().lower().startswith("y"):
+        if _ask(f"\ncancel the {len(running)} job(s) still queued or running? [y/N] "):
             slurm.cancel(running)
             print("cancelled; nothing was recorded for them", file=sys.stderr)
         else:
@@ -510,6 +509,16 @@ def _on_slurm(args: argparse.Namespace, data: Path, outcomes: list[Outcome], tas
         return 130
     _summary(outcomes)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on a terminal; no terminal, end of input or a second Ctrl-C mean no."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(question).strip().lower().startswith("y")
+    except (EOFError, KeyboardInterrupt):
+        return False
 
 
 def _finish_job(data: Path, job: object, state: str) -> Outcome:
