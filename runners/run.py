@@ -89,17 +89,9 @@ class Measured:
 
 
 def gpu_count() -> int:
-    """NVIDIA GPUs visible here (0 without ``nvidia-smi``)."""
-    smi = shutil.which("nvidia-smi")
-    if not smi:
-        return 0
-    import subprocess
-
-    try:
-        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return 0
-    return sum(1 for line in out.stdout.splitlines() if line.startswith("GPU "))
+    """NVIDIA GPUs visible here, as the environment capture sees them (0 without ``nvidia-smi``)."""
+    hardware, _ = envcapture.capture_hardware()
+    return hardware.accelerator.count if hardware.accelerator else 0
 
 
 def unmet(impl: Implementation, path: str) -> str | None:
@@ -157,7 +149,7 @@ def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> 
 
 
 def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Path, repeat: int,
-            timeout: float | None, progress: Progress) -> Path:
+            timeout: float | None, progress: Progress) -> str:
     """Run ``impl`` ``repeat`` times here and record the result; raise :class:`Failure` otherwise."""
     return record_measured(bench, impl, data_root, measure_one(bench, impl, project, repeat, timeout, progress))
 
@@ -216,8 +208,8 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
             log_path.unlink(missing_ok=True)
 
 
-def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, measured: Measured) -> Path:
-    """Record what :func:`measure_one` found, atomically."""
+def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, measured: Measured) -> str:
+    """Record what :func:`measure_one` found, atomically; return a one-line summary for the table."""
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False, encoding="utf-8") as log:
         log.write(measured.log_text)
     try:
@@ -253,7 +245,7 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
 
 def _record(bench: Benchmark, impl: Implementation, data_root: Path,
             measurements: list[WindowMeasurement], environment: envcapture.Environment, commit: str | None,
-            patch_applied: bool | None, log_path: Path, items: int) -> Path:
+            patch_applied: bool | None, log_path: Path, items: int) -> str:
     d = bench.definition
     assert d.measurement.window is not None
     values = [value_of(m, d.measurement.quantity, items) for m in measurements]
@@ -304,7 +296,10 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
         raise Failure(f"could not record: {exc}") from None
     for warning in warnings:
         print(f"warning: {bench.id}/{impl.id}: {warning}", file=sys.stderr)
-    return path
+    metric = bench.definition.metric
+    value = result.stat(metric.statistic)
+    spread_text = f" ±{spread:.1%}" if spread is not None else ""
+    return f"{value:.{max(metric.decimals, 1)}f} {metric.unit}{spread_text} (n={len(values)}) -> {path.name}"
 
 
 # -- the command line ------------------------------------------------------
@@ -437,14 +432,14 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
 def _run_here(task: Task, data: Path, project: Path, args: argparse.Namespace, progress: Progress) -> Outcome:
     name, impl = task.bench.id, task.impl
     try:
-        path = run_one(task.bench, impl, project, data, task.repeat, args.timeout, progress)
+        summary = run_one(task.bench, impl, project, data, task.repeat, args.timeout, progress)
     except Failure as failure:
         progress.stop()
         print(f"FAILED {name}/{impl.id}: {failure}", file=sys.stderr)
         for line in failure.tail:
             print(f"  | {line}", file=sys.stderr)
         return Outcome(name, impl.id, "failed", str(failure))
-    return Outcome(name, impl.id, "recorded", _describe(path, data))
+    return Outcome(name, impl.id, "recorded", summary)
 
 
 def _on_slurm(args: argparse.Namespace, data: Path, outcomes: list[Outcome], tasks: list[Task]) -> int:
@@ -545,10 +540,10 @@ def _finish_job(data: Path, job: object, state: str) -> Outcome:
             print(f"  | {line}", file=sys.stderr)
         return Outcome(name, impl_id, "failed", why)
     try:
-        path = record_measured(bench, impl, data, measured)
+        summary = record_measured(bench, impl, data, measured)
     except Failure as failure:
         return Outcome(name, impl_id, "failed", str(failure))
-    return Outcome(name, impl_id, "recorded", f"job {job.job_id}: " + _describe(path, data))
+    return Outcome(name, impl_id, "recorded", f"job {job.job_id}: {summary}")
 
 
 def _collect(data: Path) -> int:
@@ -562,17 +557,6 @@ def _collect(data: Path) -> int:
               file=sys.stderr)
     _summary(outcomes)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
-
-
-def _describe(path: Path, data: Path) -> str:
-    bench, _ = load_benchmark(data, path.parent.parent.name)
-    result = next((r for r in reversed(bench.results) if r.log and path.stem in r.log), None) if bench else None
-    if result is None or bench is None:
-        return str(path)
-    metric = bench.definition.metric
-    value = result.stat(metric.statistic)
-    spread = f" ±{result.run.spread:.1%}" if result.run and result.run.spread is not None else ""
-    return f"{value:.{max(metric.decimals, 1)}f} {metric.unit}{spread} (n={len(result.samples)}) -> {path.name}"
 
 
 def _list(data: Path) -> int:

@@ -174,6 +174,11 @@ def state(job: Job) -> str:
     return found or "GONE"
 
 
+def finished(current: str) -> bool:
+    """Whether a job in this state has ended (with a result, or without one for good)."""
+    return current in ("DONE", "COMPLETED", "GONE") or current in FAILED_STATES
+
+
 def slurm_state(job: Job) -> str:
     """What Slurm says of the job (``scontrol``), or '' once it has forgotten it."""
     show = subprocess.run(["scontrol", "show", "job", job.job_id], capture_output=True, text=True,
@@ -214,7 +219,7 @@ def wait(jobs: list[Job], on_state: Callable[[Job, str], None], on_end: Callable
             if current != last.get(job.job_id):
                 last[job.job_id] = current
                 on_state(job, current)
-            if current == "DONE" or current in FAILED_STATES or current in ("COMPLETED", "GONE"):
+            if finished(current):
                 pending.remove(job)
                 on_end(job, current)
         if pending:
@@ -232,7 +237,7 @@ def collect(on_end: Callable[[Job, str], None]) -> list[Job]:
     waiting = []
     for job in remembered():
         current = state(job)
-        if current == "DONE" or current in FAILED_STATES or current in ("COMPLETED", "GONE"):
+        if finished(current):
             on_end(job, current)
         else:
             waiting.append(job)

@@ -9,17 +9,16 @@ Exit status 1 when anything is found, 0 otherwise.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import runpy
 import sys
 from pathlib import Path
 from typing import Any
 
-from .convert import Converter
 from .loader import list_benchmarks, load_benchmark
-from .model import StalenessPolicy
 from .ranking import current_results
-from .staleness import Policy, find_stale, merge_policy
+from .staleness import Policy, find_stale, merge_policy, site_policy
 
 __all__ = ["main"]
 
@@ -40,14 +39,12 @@ def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[P
             errors.append(f"--current {item!r}: expected PACKAGE=VERSION")
         else:
             versions[key] = value
-    raw = dict(values.get("benchbench_staleness") or {})
-    age = max_age if max_age is not None else values.get("benchbench_max_age_days")
-    if age is not None:
-        raw["max_age_days"] = age
-    conv = Converter(str(conf or "command line"), ".", {})
-    own = conv.convert(StalenessPolicy, raw) if raw else None
-    errors += [f"benchbench_staleness: {p.message}" for p in conv.problems]
-    return merge_policy(Policy(), own), versions, errors
+    policy, problems = site_policy(values.get("benchbench_staleness"), values.get("benchbench_max_age_days"),
+                                   str(conf or "command line"))
+    errors += [f"benchbench_staleness: {message}" for message in problems]
+    if max_age is not None:  # the command line wins over conf.py
+        policy = dataclasses.replace(policy, max_age_days=max_age)
+    return policy, versions, errors
 
 
 def main(argv: list[str] | None = None) -> int:

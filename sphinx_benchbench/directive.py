@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -11,14 +12,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .convert import Converter
 from .dependencies import note_files
 from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
-from .model import Benchmark, Logo, Result, StalenessPolicy
+from .model import Benchmark, Logo, Result
 from .ranking import rank
 from .render import PARTS, Renderer
 from .report import Subtype, warn, warn_data
-from .staleness import Policy, Stale, find_stale, merge_policy
+from .staleness import Policy, Stale, find_stale, merge_policy, site_policy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -27,38 +27,42 @@ if TYPE_CHECKING:
 
 __all__ = ["BenchmarkTableDirective", "forget_loaded", "resolve_data_dir"]
 
-#: Benchmarks loaded during the current build, per environment.  Several
-#: directives (and pages) using one benchmark load and report it once.
-_loaded: WeakKeyDictionary[BuildEnvironment, dict[str, Benchmark | None]] = WeakKeyDictionary()
 _RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 
 
-#: Stale results already reported in this build (by ``id()``), per environment.
-_reported: WeakKeyDictionary[BuildEnvironment, set[int]] = WeakKeyDictionary()
-#: The site's staleness policy from conf.py, per environment.
-_policies: WeakKeyDictionary[BuildEnvironment, Policy] = WeakKeyDictionary()
+@dataclass
+class _Build:
+    """What one build remembers across directives and pages, so each thing happens once."""
+
+    #: Benchmarks loaded (and their problems reported), by name.
+    loaded: dict[str, Benchmark | None] = field(default_factory=dict)
+    #: Stale results already reported (by ``id()``).
+    reported: set[int] = field(default_factory=set)
+    #: The site's staleness policy from conf.py, validated once.
+    policy: Policy | None = None
+
+
+_builds: WeakKeyDictionary[BuildEnvironment, _Build] = WeakKeyDictionary()
 
 
 def forget_loaded(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Start each build afresh: data files may have changed since the last one."""
-    _loaded.pop(env, None)
-    _reported.pop(env, None)
-    _policies.pop(env, None)
+    _builds.pop(env, None)
 
 
-def site_policy(env: BuildEnvironment) -> Policy:
-    """``benchbench_staleness`` and ``benchbench_max_age_days`` from conf.py, validated once."""
-    if env not in _policies:
-        config = env.config
-        conv = Converter("conf.py", config.benchbench_data_dir, {})
-        raw = dict(config.benchbench_staleness or {})
-        if config.benchbench_max_age_days is not None:
-            raw.setdefault("max_age_days", config.benchbench_max_age_days)
-        own = conv.convert(StalenessPolicy, raw) if raw else None
-        for problem in conv.problems:
-            warn(f"benchbench_staleness: {problem.message}", None, Subtype.config)
-        _policies[env] = merge_policy(Policy(), own)
-    return _policies[env]
+def _build(env: BuildEnvironment) -> _Build:
+    return _builds.setdefault(env, _Build())
+
+
+def _site_policy(env: BuildEnvironment) -> Policy:
+    """The site's staleness policy, with its problems reported once per build."""
+    build = _build(env)
+    if build.policy is None:
+        build.policy, problems = site_policy(env.config.benchbench_staleness, env.config.benchbench_max_age_days,
+                                             "conf.py")
+        for message in problems:
+            warn(f"benchbench_staleness: {message}", None, Subtype.config)
+    return build.policy
 
 
 def resolve_data_dir(app: Sphinx, config: Config) -> None:
@@ -117,7 +121,7 @@ class BenchmarkTableDirective(SphinxDirective):
     def load(self, name: str) -> Benchmark | None:
         """Load once per build, report the data's problems once, note dependencies."""
         root = self.config.benchbench_data_dir
-        cache = _loaded.setdefault(self.env, {})
+        cache = _build(self.env).loaded
         if name not in cache:
             bench, problems = load_benchmark_cached(root, name)
             for problem in problems:
@@ -136,9 +140,9 @@ class BenchmarkTableDirective(SphinxDirective):
 
     def stale(self, bench: Benchmark, results: list[Result]) -> dict[int, Stale]:
         """Stale results by ``id()``; each is reported once per build, at its YAML line."""
-        policy = merge_policy(site_policy(self.env), bench.definition.staleness)
+        policy = merge_policy(_site_policy(self.env), bench.definition.staleness)
         found = find_stale(bench, results, policy, self.config.benchbench_current_versions)
-        reported = _reported.setdefault(self.env, set())
+        reported = _build(self.env).reported
         for item in found:
             if id(item.result) in reported:
                 continue

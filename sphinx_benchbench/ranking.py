@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .model import Benchmark, Hardware, Implementation, Result
 
-__all__ = ["Row", "Table", "rank"]
+__all__ = ["Row", "Table", "hardware_key", "rank"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class Table:
     baseline: str | None
 
 
-def _hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
+def hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
+    """What decides whether two results were measured on comparable hardware."""
     hw = bench.hardware_of(result)
     return hw.identity if hw else ("unknown",)
 
@@ -65,7 +66,7 @@ def current_results(bench: Benchmark, impl_ids: list[str]) -> list[Result]:
     for result in bench.results:
         if result.superseded or result.implementation not in impl_ids:
             continue
-        key = (result.implementation, _hardware_key(bench, result))
+        key = (result.implementation, hardware_key(bench, result))
         if key not in newest or result.date >= newest[key].date:
             newest[key] = result
     return list(newest.values())
@@ -96,7 +97,7 @@ def rank(
         hw = bench.hardware_of(result)
         if hardware and not _matches(bench, result, hw, hardware):
             continue
-        key = _hardware_key(bench, result)
+        key = hardware_key(bench, result)
         hw_of.setdefault(key, hw)
         impl = bench.implementation(result.implementation)
         assert impl is not None  # the loader drops results of unknown implementations

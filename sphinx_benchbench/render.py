@@ -18,7 +18,7 @@ from docutils import nodes
 from .charts import bar_spec, history_spec, make_node
 from .downloads import make_downloads
 from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
-from .ranking import Row, Table
+from .ranking import Row, Table, hardware_key
 from .staleness import Stale
 
 __all__ = ["PARTS", "Renderer"]
@@ -228,11 +228,11 @@ class Renderer:
         metric = self.bench.definition.metric
         out: list[nodes.Node] = []
         for table in self.tables:
-            hw = table.hardware.identity if table.hardware else None
+            key = hardware_key(self.bench, table.rows[0].result)
             series = []
             for row in table.rows:
-                results = [r for r in self.bench.results if r.implementation == row.impl.id
-                           and (self.bench.hardware_of(r).identity if self.bench.hardware_of(r) else None) == hw]
+                results = [r for r in self.bench.results
+                           if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]
                 results.sort(key=lambda r: r.recorded)
                 series.append({"label": row.impl.name,
                                "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})

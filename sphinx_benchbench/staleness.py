@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
 
+from .convert import Converter
 from .identity import identity
 from .model import Benchmark, Result, StalenessPolicy, software_name
 
-__all__ = ["Current", "Policy", "Stale", "find_stale", "merge_policy"]
+__all__ = ["Current", "Policy", "Stale", "find_stale", "merge_policy", "site_policy"]
 
 #: Names people use for packages, mapped to the keys results record.
 DEFAULT_ALIASES = {"pytorch": "torch", "tf": "tensorflow", "jaxlib": "jax", "mx": "mxnet", "yaml": "pyyaml"}
@@ -48,6 +49,21 @@ class Policy:
         key = self.name(package)
         ignored = {self.name(p) for p in self.ignore}
         return key not in ignored and (self.track is None or key in {self.name(p) for p in self.track})
+
+
+def site_policy(staleness: Mapping[str, object] | None, max_age_days: int | None,
+                source: str) -> tuple[Policy, list[str]]:
+    """The site's policy from conf.py's ``benchbench_staleness`` and ``benchbench_max_age_days``.
+
+    ``max_age_days`` fills in the dict's own only when it has none.  Returns the
+    policy and the problems found in the values (the defaults stand in for them).
+    """
+    raw = dict(staleness or {})
+    if max_age_days is not None:
+        raw.setdefault("max_age_days", max_age_days)
+    conv = Converter(source, ".", {})
+    own = conv.convert(StalenessPolicy, raw) if raw else None
+    return merge_policy(Policy(), own), [p.message for p in conv.problems]
 
 
 def merge_policy(base: Policy, own: StalenessPolicy | None) -> Policy:
