@@ -60,3 +60,7 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
         self.active = False
+
+    def measured(self, text: str) -> None:
+        """Print one run's measurement, so repeats can be compared while the next one runs."""
+        print(f"{self.label}: {text}", file=self.stream, flush=True)

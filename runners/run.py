@@ -240,7 +240,17 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
     except WindowError as exc:
         raise Failure(str(exc), list(outcome.tail)) from None
     own = (outcome.watched or {}).get("seconds")
-    return dataclasses.replace(measured, own_window_seconds=float(own) if own else None)
+    measured = dataclasses.replace(measured, own_window_seconds=float(own) if own else None)
+    progress.measured(describe_run(measured))
+    return measured
+
+
+def describe_run(m: WindowMeasurement) -> str:
+    """One run's window timing, with the implementation's own timing beside it when it has one."""
+    text = f"iterations {m.start}-{m.end} in {m.seconds:.3f} s ({m.seconds_per_iter:.6f} s/iteration)"
+    if m.own_window_seconds is not None:
+        text += f"; its own timing {m.own_window_seconds:.3f} s ({m.own_window_seconds / m.seconds - 1:+.2%})"
+    return text
 
 
 def _record(bench: Benchmark, impl: Implementation, data_root: Path,

@@ -82,12 +82,17 @@ def main() -> int:
     parser.add_argument("--garbage", action="store_true", help="print only garbage")
     parser.add_argument("--noise", action="store_true", help="mix unrelated lines and carriage returns in")
     parser.add_argument("--pidfile", help="write our pid here (for signal tests)")
+    parser.add_argument("--own-window", help="START:END: time this window itself and print it at the end, "
+                        "like runners/suites/torchvision_maskrcnn.py")
+    parser.add_argument("--own-skew", type=float, default=1.0, help="misreport the own window timing by this factor")
     args = parser.parse_args()
     if args.pidfile:
         with open(args.pidfile, "w") as f:
             f.write(str(os.getpid()))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     template = FORMATS[args.format]
+    own_start, own_end = map(int, args.own_window.split(":")) if args.own_window else (0, 0)
+    marks = {}
     t0 = time.monotonic()
     for i in range(1, args.iterations + 1):
         delay = t0 + i * args.seconds - time.monotonic()
@@ -105,10 +110,15 @@ def main() -> int:
         elif i % args.every == 0 or i == 1:
             print(template.format(i=i, i0=i - 1, n=args.iterations, dt=args.seconds, epoch=epoch + 1,
                                   epoch0=epoch, ie=ie + 1, ie0=ie, per=args.per_epoch), flush=True)
+        if i in (own_start, own_end):
+            marks[i] = time.perf_counter()
         if args.crash_at == i:
             raise RuntimeError("CUDA error: an illegal memory access was encountered (fake)")
         if args.hang_at == i:
             time.sleep(3600)
+    if len(marks) == 2:
+        seconds = (marks[own_end] - marks[own_start]) * args.own_skew
+        print(f"Window {own_start}-{own_end}: {own_end - own_start} iterations in {seconds:.6f} s", flush=True)
     return args.exit_code
 
 

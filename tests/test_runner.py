@@ -44,20 +44,21 @@ IMPL = """\
     name: {id}
     commands: ["python fake_trainer.py {args}"]
     run:
-      log: {{format: {fmt}{options}}}
+      log: {{format: {fmt}{options}{own_window}}}
       timeout: {timeout}
 """
+OWN_WINDOW = r", own_window: 'Window \d+-\d+: \d+ iterations in (?P<seconds>[0-9.]+) s'"
 
 
 def make_project(tmp_path: Path, impls: dict[str, tuple[str, str]], timeout: float = 60,
-                 options: str = "") -> Path:
+                 options: str = "", own_window: bool = False) -> Path:
     """A project folder with ``data/fake`` whose implementations run the fake trainer."""
     project = tmp_path / "project"
     (project / "data/fake").mkdir(parents=True)
     shutil.copy(TESTS / "fake_trainer.py", project)
     text = "".join(
         IMPL.format(id=impl_id, fmt=fmt, args=args, timeout=timeout,
-                    options=f", options: {options}" if options else "")
+                    options=f", options: {options}" if options else "", own_window=OWN_WINDOW if own_window else "")
         for impl_id, (fmt, args) in impls.items()
     )
     (project / "data/fake/benchmark.yaml").write_text(BENCHMARK.format(items=ITEMS, impls=text), encoding="utf-8")
@@ -112,6 +113,28 @@ def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: 
     log = project / "data/fake/results" / result.log
     text = gzip.decompress(log.read_bytes()).decode()
     assert "=== run 2/2 ===" in text
+
+
+@pytest.mark.parametrize("skew", [1.0, 1.03])
+def test_the_implementations_own_window_timing_is_kept_and_checked(tmp_path: Path, skew: float) -> None:
+    """The trainer times iterations 10-60 itself (as the Mask R-CNN script does on a GPU): kept per run,
+    printed beside the runner's figure, and a disagreement over 1% is warned about and recorded."""
+    args = f"--format torchvision --iterations 70 --seconds {SECONDS} --every 10 --own-window 10:60 --own-skew {skew}"
+    project = make_project(tmp_path, {"fake": ("torchvision", args)}, own_window=True)
+    done = runner(project, "fake", "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == []
+    (result,) = bench.results
+    truth = 50 * SECONDS * skew
+    assert len(result.run.own_window_seconds) == 2
+    for own, runner_seconds in zip(result.run.own_window_seconds, result.run.seconds_per_iteration, strict=True):
+        assert abs(own / truth - 1) < 0.01
+        assert abs(own / (runner_seconds * 50) / skew - 1) < 0.01
+    assert done.stderr.count("iterations 10-60 in ") == 2 and done.stderr.count("; its own timing ") == 2
+    disagreements = [w for w in result.run.warnings if "timed the window" in w]
+    assert len(disagreements) == (2 if skew > 1 else 0), result.run.warnings
+    assert ("timed the window" in done.stderr) == (skew > 1)
 
 
 def test_history_is_kept_and_the_newest_is_shown(tmp_path: Path) -> None:
