@@ -205,8 +205,8 @@ def test_unmet_requirements_are_skipped_and_do_not_fail_all(tmp_path: Path) -> N
                            options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
     bench_yaml = project / "data/fake/benchmark.yaml"
     bench_yaml.write_text(bench_yaml.read_text() + IMPL.format(
-        id="gpu", fmt="generic", args="", timeout=60, options="") + "      requires: {gpus: 8}\n"
-        + IMPL.format(id="mpi", fmt="generic", args="", timeout=60, options="")
+        id="gpu", fmt="generic", args="", timeout=60, options="", own_window="") + "      requires: {gpus: 8}\n"
+        + IMPL.format(id="mpi", fmt="generic", args="", timeout=60, options="", own_window="")
         + "      requires: {executables: [no-such-mpirun]}\n", encoding="utf-8")
     done = runner(project, "all")
     assert done.returncode == 0, done.stderr
