@@ -144,7 +144,12 @@ def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> 
     for command in impl.commands:
         lines.append(f"run     {command}" + ("  (shell)" if spec.shell else "") + f"  x{repeat}")
     w = bench.definition.measurement.window
-    lines.append(f"measure {impl.run.log.format} log, iterations {w.start}-{w.end}" if w else "measure: no window!")
+    if w is None:
+        lines.append("measure: no window!")
+    else:
+        lines.append(f"measure {spec.log.format} log, iterations {w.start}-{w.end}"
+                     + (f", then stop it (timeout {spec.timeout:g} s)" if spec.stop_after_window
+                        else f", run to its end (timeout {spec.timeout:g} s)"))
     return lines
 
 
@@ -231,7 +236,8 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
     progress.start(impl.id, n, repeat, window.end)
     outcome: RunOutcome = run_commands(impl.commands, env=env, cwd=str(cwd), shell=run.shell,
                                        timeout=timeout or run.timeout, parser=parser, log=log,
-                                       on_line=progress.line, watch=watch)
+                                       on_line=progress.line, watch=watch,
+                                       stop_at=window.end if run.stop_after_window else None)
     progress.stop()
     if not outcome.ok:
         raise Failure(outcome.reason, list(outcome.tail))
@@ -434,6 +440,9 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
         if reason:
             print(f"skip {name}/{impl.id}: {reason}", file=sys.stderr)
             outcomes.append(Outcome(name, impl.id, "skipped", reason))
+            if args.dry_run:  # what it would do elsewhere is still worth reading
+                print(f"{name}/{impl.id} (skipped here):")
+                print("\n".join(f"  {line}" for line in plan(bench, impl, project, args.repeat or impl.run.repeat)))
             continue
         tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
     return outcomes, tasks

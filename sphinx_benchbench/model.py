@@ -348,6 +348,12 @@ class RunSpec:
     )
     shell: bool = _f("Run each command through ``/bin/sh -c`` (only when the command needs a shell).", False)
     timeout: NonNegative = _f("Seconds before the run is stopped as failed.", 3600.0)
+    stop_after_window: bool = _f(
+        "Stop the implementation once the window's end (and, with ``log.own_window``, its own timing) "
+        "has been read, as a person timing a full training schedule would; ``false`` waits for it to "
+        "exit, so that its exit status counts.",
+        True,
+    )
     repeat: PositiveInt = _f("How many runs make one result (``--repeat`` overrides).", 1)
     requires: Requirements = field(default_factory=Requirements, metadata=doc("What the machine needs."))
 

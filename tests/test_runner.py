@@ -151,7 +151,7 @@ def test_history_is_kept_and_the_newest_is_shown(tmp_path: Path) -> None:
 
 
 FAILURES = {
-    "exit-code": ("--exit-code 3", "exited with status 3"),
+    "exit-code": ("--exit-code 3 --iterations 50", "exited with status 3"),
     "crash": ("--crash-at 30", "exited with status 1"),
     "never-reaches-window": ("--iterations 40", "before the window end (iteration 60)"),
     "garbage": ("--garbage --iterations 20", "no progress lines were recognised"),
@@ -174,6 +174,37 @@ def test_failures_leave_data_untouched_and_say_why(tmp_path: Path, case: str) ->
     assert snapshot(project / "data") == before
     if case == "crash":
         assert "illegal memory access" in done.stderr, "the log tail is shown"
+
+
+def test_a_long_schedule_is_stopped_once_the_window_is_read(tmp_path: Path) -> None:
+    """Real implementations train for 90 000 iterations; the runner stops them after the window."""
+    pidfile = tmp_path / "child.pid"
+    args = f"--format detectron2 --iterations 100000 --seconds {SECONDS} --pidfile {pidfile}"
+    project = make_project(tmp_path, {"long": ("detectron2", args)}, timeout=60)
+    started = time.monotonic()
+    done = runner(project, "fake")
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pidfile.read_text()), 0)
+    bench, _ = load_benchmark(project / "data", "fake")
+    (result,) = bench.results
+    assert abs(result.samples[0] / (ITEMS / SECONDS) - 1) < 0.01
+    log = gzip.decompress((project / "data/fake/results" / result.log).read_bytes()).decode()
+    assert log.rstrip().endswith("(stopped by the runner: the window has been read)")
+    assert "iter: 59 " in log and "iter: 61 " not in log
+
+
+def test_without_stopping_after_the_window_the_exit_status_counts(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"bad": ("detectron2", "--format detectron2 --iterations 70 --exit-code 3")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    assert runner(project, "fake").returncode == 0, "stopped after the window, the exit status is never seen"
+    (project / "data/fake/results").rename(tmp_path / "first-results")
+    bench_yaml.write_text(bench_yaml.read_text() + "      stop_after_window: false\n", encoding="utf-8")
+    before = snapshot(project / "data")
+    done = runner(project, "fake")
+    assert done.returncode == 1 and "exited with status 3" in done.stderr, done.stderr
+    assert snapshot(project / "data") == before
 
 
 def test_interrupt_stops_the_child_and_records_nothing(tmp_path: Path) -> None:
@@ -219,12 +250,18 @@ def test_dry_run_prints_the_plan_and_runs_nothing(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")})
     bench_yaml = project / "data/fake/benchmark.yaml"
     bench_yaml.write_text(bench_yaml.read_text().replace(
-        '    commands:', '    env: {TF_CUDNN_USE_AUTOTUNE: "0"}\n    commands:'), encoding="utf-8")
+        '    commands:', '    env: {TF_CUDNN_USE_AUTOTUNE: "0"}\n    commands:')
+        + IMPL.format(id="gpu", fmt="generic", args="--iterations 70", timeout=60, options="", own_window="")
+        + "      requires: {gpus: 8}\n", encoding="utf-8")
     before = snapshot(project / "data")
     done = runner(project, "all", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "env     TF_CUDNN_USE_AUTOTUNE=0" in done.stdout
     assert "run     python fake_trainer.py --iterations 65  x1" in done.stdout
+    assert "measure generic log, iterations 10-60, then stop it (timeout 60 s)" in done.stdout
+    assert "fake/gpu (skipped here):" in done.stdout, "the plan of what cannot run here is shown too"
+    assert "run     python fake_trainer.py --iterations 70  x1" in done.stdout
+    assert "skip fake/gpu: needs 8 NVIDIA GPU(s), found 0" in done.stderr
     assert snapshot(project / "data") == before
 
 
