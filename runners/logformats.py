@@ -182,6 +182,8 @@ class LogParser:
         if parsed is None:
             return None
         iteration, seconds = parsed
+        if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+            seconds = None  # a printed NaN, inf or 0 is no timing to cross-check against
         if iteration < 1:
             raise LogFormatError(f"{self.name}: computed iteration {iteration} < 1", line)
         if iteration < self._last:
@@ -319,7 +321,10 @@ class MMDetectionParser(LogParser):
         "batch_idx + 1) and the number after the slash is the length of the training data loader, so the "
         "global count is (epoch - 1) * length + inner; in the Iter form the number is already the global "
         "1-based count (runner.iter + 1). Validation and test lines ('Epoch(val) ...', 'Iter(val) ...', "
-        "'Epoch(test) ...') are ignored. The printed 'time' is a mean of per-iteration wall times "
+        "'Epoch(test) ...') are ignored, and so are lines without an explicit mode and without a 'time' field: "
+        "mmcv up to 1.2 logs evaluation results after an epoch under the training header "
+        "('Epoch [4][181/181]\\tlr: ..., bbox_mAP: ...'), and mmcv itself tells them apart by 'time'. "
+        "The printed 'time' is a mean of per-iteration wall times "
         "(IterTimerHook, including data loading): with mmcv over the last 'interval' iterations of the "
         "logger hook (LogBuffer.average(interval)), with mmengine over the last LogProcessor.window_size "
         "iterations (default 10). A loader length that changes between lines, or a switch between the "
@@ -340,6 +345,10 @@ class MMDetectionParser(LogParser):
             if m is None:
                 return None
         if m.group("mode") not in (None, "train"):
+            return None
+        if m.group("mode") is None and _first_float(_TIME, text) is None:
+            # mmcv <= 1.2 logs evaluation results under the training header (runner.mode is still
+            # 'train' after an epoch); its own test for a training line is a 'time' field.
             return None
         inner, length = int(m.group("i")), int(m.group("n"))
         if not 1 <= inner <= length:
@@ -414,9 +423,6 @@ class TorchvisionParser(LogParser):
 # Detectron (Caffe2) json_stats
 # --------------------------------------------------------------------------
 
-_JSON_STATS = re.compile(r"\bjson_stats: (\{.*\})$")
-
-
 class DetectronParser(LogParser):
     """Detectron's (Caffe2) ``json_stats: {...}`` lines."""
 
@@ -436,12 +442,12 @@ class DetectronParser(LogParser):
     )
 
     def _parse(self, text: str, line: str) -> tuple[int, float | None] | None:
-        m = _JSON_STATS.search(text)
-        if m is None:
+        at = text.find("json_stats: {")
+        if at < 0 or (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
             return None
         try:
-            stats = json.loads(m.group(1))
-        except ValueError:
+            stats, _ = json.JSONDecoder().raw_decode(text, at + len("json_stats: "))
+        except (ValueError, RecursionError):
             return None
         if not isinstance(stats, dict):
             raise LogFormatError("detectron: json_stats is not a JSON object", line)
@@ -560,7 +566,9 @@ class TensorpackParser(LogParser):
         "whose total differs from steps_per_epoch raises. own_seconds_per_iter is 1 / tqdm's rate, which "
         "is an exponentially smoothed rate (tensorpack passes smoothing=0.5) printed with 2 decimals. "
         "The bar goes to stderr and the epoch lines to the logger's stream, so both streams must be "
-        "merged unbuffered (PYTHONUNBUFFERED=1) for the order to be right. Options: steps_per_epoch "
+        "merged unbuffered (PYTHONUNBUFFERED=1) for the order to be right; a bar that arrives after 'Start Epoch' "
+        "but before that epoch's bar was drawn at 0 is the previous epoch's, late, and is ignored. "
+        "Options: steps_per_epoch "
         "(int; learned from the first bar when not given)."
     )
 
@@ -570,6 +578,7 @@ class TensorpackParser(LogParser):
         self._base = 0
         self._first_epoch: int | None = None
         self._epoch: int | None = None  # the epoch in progress, None between epochs
+        self._drawn = False  # whether this epoch's bar has been drawn at 0 yet
         self._last_epoch = 0
 
     def _global(self, epoch: int, done: int) -> int:
@@ -585,6 +594,7 @@ class TensorpackParser(LogParser):
             if self._first_epoch is None:
                 self._first_epoch = epoch
             self._epoch = self._last_epoch = epoch
+            self._drawn = False
             return None
         m = _TP_DONE.search(text)
         if m is not None:
@@ -610,6 +620,12 @@ class TensorpackParser(LogParser):
         if done > total:
             raise LogFormatError(f"tensorpack: bar at {done} of {total}", line)
         if done == 0:  # tqdm's first draw, before any step has finished
+            self._drawn = True
+            return None
+        if not self._drawn:
+            # The bar goes to stderr and 'Start Epoch' to stdout; where the two are forwarded
+            # separately (mpirun), the previous epoch's last bar can arrive after the new epoch's
+            # start line.  Every epoch's bar is drawn at 0 first, so a bar before that is stale.
             return None
         return self._global(self._epoch, done), _tqdm_seconds(m.group("rest"))
 

@@ -15,6 +15,7 @@ import json
 import re
 import statistics
 import sys
+import zlib
 from pathlib import Path
 
 from .logformats import LogFormatError, make_parser
@@ -72,6 +73,13 @@ def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: d
     }
 
 
+def _option_value(text: str) -> object:
+    """A log format option as the data file would give it: true/false, an integer, or text."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return int(text) if text.isdigit() else text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runners.parse", description=__doc__.splitlines()[0])
     parser.add_argument("log", type=Path)
@@ -81,14 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="log format option, e.g. iters_per_epoch=50 (repeatable)")
     args = parser.parse_args(argv)
+    window = re.fullmatch(r"(\d+):(\d+)", args.window)
+    if window is None or int(window[1]) >= int(window[2]):
+        parser.error(f"--window must be START:END with 0 <= START < END, got {args.window!r}")
+    if args.images_per_iter < 1:
+        parser.error("--images-per-iter must be at least 1")
+    options: dict[str, object] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            parser.error(f"--option takes KEY=VALUE, got {item!r}")
+        options[key] = _option_value(value)
     try:
-        start, end = (int(x) for x in args.window.split(":"))
-        options: dict[str, object] = {}
-        for item in args.option:
-            key, _, value = item.partition("=")
-            options[key] = int(value) if value.isdigit() else value
-        result = parse_log(args.log, args.format, args.images_per_iter, start, end, options)
-    except (OSError, ValueError, TypeError, LogFormatError) as exc:
+        result = parse_log(args.log, args.format, args.images_per_iter, int(window[1]), int(window[2]), options)
+    except (OSError, EOFError, zlib.error, ValueError, TypeError, LogFormatError) as exc:
         print(f"error: {args.log}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -394,6 +395,18 @@ def test_mmdet_val_test_and_partial_lines_are_none(line: str) -> None:
     assert make_parser("mmdetection").feed(line) is None
 
 
+def test_mmdet_old_mmcv_evaluation_line_under_the_training_header_is_not_progress() -> None:
+    """mmcv <= 1.2 logs an epoch's evaluation with the train header, after the evaluation ran
+    (zhengye1995/Tianchi issue 13); read as iteration 724 it would stamp the evaluation time on it."""
+    parser = make_parser("mmdetection")
+    train = ("2020-08-12 08:07:10,123 - mmdet - INFO - Epoch [4][150/181]\tlr: 0.03000, eta: 0:30:00, "
+             "time: 0.532, data_time: 0.010, memory: 3000, loss: 1.0000")
+    evaluation = ("2020-08-12 08:08:38,401 - mmdet - INFO - Epoch [4][181/181]\tlr: 0.03000, "
+                  "bbox_mAP: 0.2090, bbox_mAP_50: 0.3710, bbox_mAP_75: 0.2140")
+    assert parser.feed(train) == Progress(3 * 181 + 150, 0.532)
+    assert parser.feed(evaluation) is None
+
+
 def test_mmdet_inconsistencies_raise() -> None:
     parser = make_parser("mmdetection")
     parser.feed(MMDET2[1])
@@ -509,6 +522,16 @@ def test_detectron_partial_and_other_lines_are_none(line: str) -> None:
     assert make_parser("detectron").feed(line) is None
 
 
+def test_detectron_hostile_json_stats_neither_crash_nor_stall() -> None:
+    parser = make_parser("detectron")
+    assert parser.feed('json_stats: {"iter": 200, "a": ' + "[" * 100_000) is None  # too deep: not JSON here
+    started = time.monotonic()
+    assert parser.feed("json_stats: {" * 30_000) is None
+    assert time.monotonic() - started < 1, "no backtracking over a long line"
+    assert parser.feed('json_stats: {"iter": 19, "time": NaN}') == Progress(20, None)
+    assert parser.feed('json_stats: {"iter": 39, "time": "Infinity"}') == Progress(40, None)
+
+
 def test_detectron_bad_json_stats_raise() -> None:
     with pytest.raises(LogFormatError, match="integer 'iter'"):
         make_parser("detectron").feed('json_stats: {"eta": "0:21:51", "time": 0.2}')
@@ -620,6 +643,7 @@ def test_tensorpack_fresh_run_epoch_rollover_and_eval_bars() -> None:
 def test_tensorpack_stock_tqdm_bar_and_seconds_per_it() -> None:
     lines = [
         "Start Epoch 1 ...",
+        "  0%|          | 0/500 [00:00<?, ?it/s]",
         " 10%|█         | 50/500 [01:40<15:00,  2.00s/it]",
     ]
     got = feed_all(make_parser("tensorpack"), lines)
@@ -636,13 +660,31 @@ def test_tensorpack_inconsistencies_raise() -> None:
     with pytest.raises(LogFormatError, match="global_step 1000 but the bars imply 500"):
         parser.feed("Epoch 1 (global_step 1000) finished, time:1 minute 49 seconds.")
     parser = make_parser("tensorpack")
-    feed_all(parser, ["Start Epoch 1 ...", " 50%|#####     |250/500[00:55<00:55, 4.50it/s]"])
+    feed_all(parser, ["Start Epoch 1 ...", "  0%|          |0/500[00:00<?,?it/s]",
+                      " 50%|#####     |250/500[00:55<00:55, 4.50it/s]"])
     with pytest.raises(LogFormatError, match="backwards"):
         parser.feed(" 10%|#         |50/500[00:11<01:39, 4.50it/s]")
     parser = make_parser("tensorpack")
     parser.feed("Start Epoch 2 ...")
     with pytest.raises(LogFormatError, match="started after"):
         parser.feed("Start Epoch 1 ...")
+
+
+def test_tensorpack_late_bar_of_the_previous_epoch_is_ignored() -> None:
+    """Under mpirun stderr (bars) and stdout (epoch lines) are forwarded separately: epoch 1's last
+    bar can arrive after 'Start Epoch 2'.  Read as epoch 2's, it would claim 100 steps 15 s early."""
+    lines = [
+        "Start Epoch 1 ...",
+        "  0%|          |0/50[00:00<?,?it/s]",
+        " 98%|######### |49/50[00:24<00:00, 2.00it/s]",
+        "Epoch 1 (global_step 50) finished, time:25 seconds.",
+        "Start Epoch 2 ...",
+        "100%|##########|50/50[00:25<00:00, 2.00it/s]",
+        "  0%|          |0/50[00:00<?,?it/s]",
+        "  2%|2         |1/50[00:00<00:24, 2.00it/s]",
+    ]
+    got = feed_all(make_parser("tensorpack", steps_per_epoch=50), lines)
+    assert [p.iteration for p in got] == [49, 50, 51]
 
 
 def test_tensorpack_without_bars_uses_finished_lines() -> None:

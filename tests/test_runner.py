@@ -306,3 +306,31 @@ def test_parse_cli_reads_a_saved_log(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
     assert printed["timing"] == "printed" and abs(printed["seconds_per_iter"] / SECONDS - 1) < 0.01
+
+
+def parse_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "runners.parse", *args],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+
+
+def test_parse_cli_options_and_bad_arguments(tmp_path: Path) -> None:
+    """Boolean format options can be given; bad arguments and damaged logs are one-line errors."""
+    log = tmp_path / "old-maskrcnn-benchmark.log"  # before 2019 the printed iter was 0-based
+    log.write_text("".join(
+        f"[+{i * 0.5:.6f}] maskrcnn_benchmark.trainer INFO: eta: 1:00:00  iter: {i - 1}  loss: 1.0 (1.0)  "
+        f"time: 0.5000 (0.5000)  data: 0.01 (0.01)  lr: 0.02  max mem: 3000\n" for i in range(1, 71)),
+        encoding="utf-8")
+    done = parse_cli(str(log), "--format", "maskrcnn-benchmark", "--option", "zero_based=true",
+                     "--images-per-iter", "16", "--window", "10:60")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["throughput"] == pytest.approx(32.0)
+    for bad in (["--window", "abc"], ["--window", "1:2:3"], ["--window", "60:10"], ["--images-per-iter", "-2"],
+                ["--option", "zero_based"]):
+        args = [str(log), "--format", "maskrcnn-benchmark", "--images-per-iter", "16", *bad]
+        done = parse_cli(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, (bad, done.stderr)
+    truncated = tmp_path / "cut.log.gz"
+    truncated.write_bytes(gzip.compress(log.read_bytes())[:200])
+    done = parse_cli(str(truncated), "--format", "maskrcnn-benchmark", "--images-per-iter", "16")
+    assert done.returncode == 1 and done.stderr.startswith(f"error: {truncated}:"), done.stderr
+    assert "Traceback" not in done.stderr
