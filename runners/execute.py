@@ -30,6 +30,8 @@ __all__ = ["Interrupted", "RunOutcome", "run_commands"]
 
 #: Lines of output kept for failure messages.
 TAIL_LINES = 20
+#: Longest line kept, in bytes; a longer one keeps its end.
+MAX_LINE = 1 << 20
 #: Seconds a child gets to exit after SIGTERM before SIGKILL.
 GRACE = 5.0
 
@@ -59,7 +61,8 @@ def argv_of(command: str, shell: bool) -> list[str]:
     if shell:
         bash = shutil.which("bash")
         # globstar: the data's set-up steps use ``**/*.py`` as in the published pages.
-        return [bash, "-O", "globstar", "-c", command] if bash else ["/bin/sh", "-c", command]
+        # pipefail: 'train.py | tee log' must fail when train.py does, not when tee does.
+        return [bash, "-O", "globstar", "-o", "pipefail", "-c", command] if bash else ["/bin/sh", "-c", command]
     return shlex.split(command)
 
 
@@ -75,6 +78,16 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def _stop_leftovers(proc: subprocess.Popen[bytes]) -> None:
+    """Stop what the finished child left running in its session (``server &``, daemons)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05 if sig == signal.SIGTERM else 0)
 
 
 def run_commands(
@@ -118,11 +131,16 @@ def run_commands(
                 argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
-        except OSError as exc:
-            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {exc.strerror or exc}"
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte or '=' in the environment
+            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {getattr(exc, 'strerror', None) or exc}"
             break
         try:
             reason = reader.pump(proc, deadline)
+            if not reason and not outcome.stopped:
+                try:  # the output has ended; the child may still run (it closed stdout)
+                    proc.wait(max(deadline - time.monotonic(), 0))
+                except subprocess.TimeoutExpired:
+                    reason = f"timed out after {deadline - start:.0f} s"
         except BaseException:
             _stop(proc)
             raise
@@ -135,7 +153,8 @@ def run_commands(
             if log:
                 log.write(f"[+{time.monotonic() - start:.6f}] (stopped by the runner: the window has been read)\n")
             break
-        outcome.returncode = proc.wait()
+        _stop_leftovers(proc)
+        outcome.returncode = proc.returncode
         if outcome.returncode != 0:
             how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
                    else f"exited with status {outcome.returncode}")
@@ -163,14 +182,21 @@ class _Reader:
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
         os.set_blocking(fd, False)
-        pending = b""
+        pending = bytearray()
+        exited_at: float | None = None
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return f"timed out after {deadline - self.start:.0f} s"
-                if not sel.select(min(remaining, 1.0)):
+                if not sel.select(min(remaining, 0.5)):
+                    # The child has exited but something it started keeps the pipe open
+                    # ('server &'): what it printed has been read once the pipe stays quiet.
+                    if exited_at is None and proc.poll() is not None:
+                        exited_at = time.monotonic()
+                    elif exited_at is not None:
+                        break
                     continue
                 try:
                     chunk = os.read(fd, 65536)
@@ -180,12 +206,17 @@ class _Reader:
                 if not chunk:
                     break
                 pending += chunk
-                *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+                if b"\n" not in chunk and b"\r" not in chunk:
+                    if len(pending) > MAX_LINE:  # a line without end: keep its tail, where progress is
+                        del pending[:-MAX_LINE]
+                    continue
+                *lines, rest = bytes(pending).replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+                pending = bytearray(rest)
                 for raw in lines:
                     reason = self.line(raw, now)
                     if reason or self.outcome.stopped:
                         return reason
-        return self.line(pending, time.monotonic()) if pending else ""
+        return self.line(bytes(pending), time.monotonic()) if pending else ""
 
     def line(self, raw: bytes, now: float) -> str:
         """Handle one line that arrived at ``now``; return a failure reason or ''."""
@@ -204,6 +235,8 @@ class _Reader:
                 progress = self.parser.feed(text)
             except LogFormatError as exc:
                 return f"unreadable progress line: {exc}"
+            except Exception as exc:  # a parser bug must fail this run, not the whole runner
+                return f"the {self.parser.name} log parser failed on {text[:200]!r}: {exc!r}"
             if progress is not None:
                 sample = Sample(now, progress.iteration, progress.own_seconds_per_iter)
                 outcome.samples.append(sample)

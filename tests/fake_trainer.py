@@ -49,6 +49,7 @@ def tensorpack(i: int, epoch: int, ie: int, args: argparse.Namespace) -> None:
     per = args.per_epoch
     if ie == 0:
         print(f"[0101 00:00:00 @base.py:273] Start Epoch {epoch + 1} ...", flush=True)
+        sys.stderr.write(f"\r  0%|          |0/{per}[00:00<?,?it/s]")  # tqdm draws the bar when created
     done = ie + 1
     sys.stderr.write(f"\r{100 * done // per:3d}%|#####     |{done}/{per}[00:10<00:10, {1 / args.seconds:.2f}it/s]")
     sys.stderr.flush()

@@ -334,3 +334,47 @@ def test_parse_cli_options_and_bad_arguments(tmp_path: Path) -> None:
     done = parse_cli(str(truncated), "--format", "maskrcnn-benchmark", "--images-per-iter", "16")
     assert done.returncode == 1 and done.stderr.startswith(f"error: {truncated}:"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def shell_project(tmp_path: Path, command: str, timeout: float) -> Path:
+    """One implementation whose command runs through bash (``run.shell: true``)."""
+    project = make_project(tmp_path, {"sh": ("detectron2", "")}, timeout=timeout)
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    text = bench_yaml.read_text(encoding="utf-8").replace('commands: ["python fake_trainer.py "]',
+                                                          f"commands: [{json.dumps(command)}]")
+    bench_yaml.write_text(text + "      shell: true\n      stop_after_window: false\n", encoding="utf-8")
+    return project
+
+
+TRAINER = f"python fake_trainer.py --format detectron2 --iterations 70 --seconds {SECONDS}"
+SHELL_CASES = {
+    # 'train | tee log' fails when the trainer does (pipefail), not only when tee does.
+    "pipe": (f"{TRAINER} --crash-at 65 2>&1 | tee train.log", 30, "command exited with status 1"),
+    # A background process holding stdout does not keep a finished run waiting for the timeout.
+    "background": (f"sleep 299.25 & {TRAINER}", 20, None),
+    # A child that closes its output and lingers is still timed out, and stopped.
+    "closes-output": (f"{TRAINER}; exec >/dev/null 2>&1; sleep 299.25", 6, "timed out after 6 s"),
+    # 10 MB without a line end, then the log: read in linear time, the window still right.
+    "huge-line": (f"head -c 10000000 /dev/zero | tr '\\0' x; echo; {TRAINER}", 30, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHELL_CASES))
+def test_shell_commands_that_misbehave(tmp_path: Path, case: str) -> None:
+    command, timeout, failure = SHELL_CASES[case]
+    project = shell_project(tmp_path, command, timeout)
+    before = snapshot(project / "data")
+    started = time.monotonic()
+    done = runner(project, "fake")
+    took = time.monotonic() - started
+    assert subprocess.run(["pgrep", "-f", "sleep 299.25"], capture_output=True, check=False).returncode == 1, \
+        "nothing the command started is left running"
+    if failure:
+        assert done.returncode == 1 and failure in done.stderr, done.stderr
+        assert snapshot(project / "data") == before
+        return
+    assert done.returncode == 0, done.stderr
+    assert took < timeout
+    bench, _ = load_benchmark(project / "data", "fake")
+    (result,) = bench.results
+    assert abs(result.samples[0] / (ITEMS / SECONDS) - 1) < 0.01
