@@ -43,6 +43,8 @@ class WindowMeasurement:
     own_seconds_per_iter: float | None
     #: The implementation's own timing of the whole window, when it prints one.
     own_window_seconds: float | None = None
+    #: Progress lines in the window that arrived together with a later one (buffered output).
+    buffered_lines: int = 0
 
     @property
     def seconds_per_iter(self) -> float:
@@ -79,30 +81,43 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
     """Measure iterations ``start`` (exclusive) to ``end`` (inclusive).
 
     ``samples`` must be in arrival order with non-decreasing iterations (the
-    log parsers guarantee it); a repeated iteration keeps its first line.
+    log parsers guarantee it); a repeated iteration keeps its first line, and of
+    lines that arrived at the same moment only the last one is timed.
     """
     if end <= start:
         raise WindowError(f"empty window {start}-{end}")
     if not samples:
         raise WindowError("no progress lines were recognised in the output")
     unique: list[Sample] = []
+    bursts = 0
     for sample in samples:
         if unique and sample.iteration < unique[-1].iteration:
             raise WindowError(f"iterations went backwards ({unique[-1].iteration} then {sample.iteration})")
-        if not unique or sample.iteration > unique[-1].iteration:
+        if unique and sample.iteration > unique[-1].iteration and sample.time == unique[-1].time:
+            # Lines that arrived together (block-buffered output) only tell when the last of
+            # them had completed; the earlier ones' times are unknown, so they are not used.
+            unique[-1] = sample
+            bursts += start < sample.iteration <= end
+        elif not unique or sample.iteration > unique[-1].iteration:
             unique.append(sample)
+    if samples[0].iteration <= start < unique[0].iteration:
+        raise WindowError(
+            f"no time passed between iterations {samples[0].iteration} and {unique[0].iteration}: their lines "
+            "arrived in one burst (is the output block-buffered?), so the window start cannot be timed"
+        )
     t_start = _time_at(unique, start, "start")
     t_end = _time_at(unique, end, "end")
     if t_end <= t_start:
         raise WindowError(f"no time passed between iterations {start} and {end} (lines arrived in one burst?)")
-    inside = [s for s in unique if start < s.iteration <= end]
+    inside = [s for s in samples if start < s.iteration <= end]
     own = [s.own_seconds_per_iter for s in inside if s.own_seconds_per_iter is not None]
     return WindowMeasurement(
         start=start,
         end=end,
         seconds=t_end - t_start,
-        lines_used=len(inside),
+        lines_used=len([s for s in unique if start < s.iteration <= end]),
         own_seconds_per_iter=statistics.fmean(own) if own else None,
+        buffered_lines=bursts,
     )
 
 

@@ -273,6 +273,9 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
         if off is not None and abs(off) > OWN_TIMING_TOLERANCE:
             warnings.append(f"run {n}: the implementation's printed time per iteration differs from the "
                             f"measured one by {off:+.1%}")
+        if m.buffered_lines:
+            warnings.append(f"run {n}: {m.buffered_lines} progress line(s) in the window arrived together with "
+                            "later ones (is the output block-buffered?); only the last of each burst was timed")
         if m.own_window_seconds is not None and abs(m.own_window_seconds / m.seconds - 1) > OWN_WINDOW_TOLERANCE:
             warnings.append(f"run {n}: the implementation timed the window at {m.own_window_seconds:.6f} s, "
                             f"the runner at {m.seconds:.6f} s")

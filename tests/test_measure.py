@@ -34,6 +34,17 @@ def test_repeated_iterations_keep_the_first_line() -> None:
     assert measure_window(samples, 1, 3).seconds == pytest.approx(2.0)
 
 
+def test_lines_arriving_in_bursts_are_timed_by_the_last_of_each() -> None:
+    """Block-buffered output: 0.1 s iterations, flushed every 20 lines, so each burst arrives
+    when its last iteration completes; the earlier lines of a burst carry no timing."""
+    samples = [Sample(0.1 * (20 * ((i - 1) // 20 + 1)), i) for i in range(1, 601)]
+    m = measure_window(samples, 110, 490)
+    assert m.seconds == pytest.approx(38.0)
+    assert m.buffered_lines == 380 - 19, "all but the last of each burst in the window"
+    with pytest.raises(WindowError, match="no time passed"):
+        measure_window([Sample(5.0, i) for i in range(1, 71)], 10, 60)  # everything at once
+
+
 def test_own_timing_is_averaged_over_the_window() -> None:
     samples = [Sample(i * 1.0, i, 0.9 if i < 5 else 1.1) for i in range(1, 11)]
     m = measure_window(samples, 4, 10)
