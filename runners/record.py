@@ -69,14 +69,6 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def _unique_stem(folder: Path, stem: str) -> str:
-    candidate, n = stem, 1
-    while (folder / f"{candidate}.yaml").exists() or (folder / LOGS_DIR / f"{candidate}.log.gz").exists():
-        n += 1
-        candidate = f"{stem}-{n}"
-    return candidate
-
-
 def record(
     bench_folder: str | os.PathLike[str],
     data_root: str | os.PathLike[str],
@@ -95,29 +87,88 @@ def record(
     folder = Path(bench_folder) / RESULTS_DIR
     logs = folder / LOGS_DIR
     logs.mkdir(parents=True, exist_ok=True)
-    stem = _unique_stem(folder, f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}")
-    final_yaml, final_log = folder / f"{stem}.yaml", logs / f"{stem}.log.gz"
-    if log_path is not None:
-        results = [dataclasses.replace(r, log=f"{LOGS_DIR}/{stem}.log.gz") for r in results]
-    text = dump(ResultsFile(results=results), header)
-    tmp_dir = Path(tempfile.mkdtemp(prefix=".recording-", dir=folder))  # not *.yaml: the loader ignores it
+    root = os.path.realpath(data_root)
+    for path in (folder, logs):  # a symlinked results/ or logs/ must not carry the recording elsewhere
+        if os.path.commonpath([os.path.realpath(path), root]) != root:
+            raise RecordError(f"{path} leads outside the data folder {data_root}")
+    _remove_abandoned(folder)
+    base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-", dir=folder))  # the loader ignores it
     try:
-        tmp_yaml, tmp_log = tmp_dir / final_yaml.name, tmp_dir / LOGS_DIR / final_log.name
-        _fsync_write(tmp_yaml, text.encode("utf-8"))
+        log_bytes = None
         if log_path is not None:
-            tmp_log.parent.mkdir()
             with open(log_path, "rb") as raw:
-                _fsync_write(tmp_log, gzip.compress(raw.read(), mtime=0))
-        # Validate exactly as the extension will read it, beside its log.
-        problems = _validate(tmp_yaml, data_root)
-        if problems:
-            raise RecordError("refusing to record invalid data: " + "; ".join(map(str, problems)))
-        if log_path is not None:
-            os.replace(tmp_log, final_log)
-        os.replace(tmp_yaml, final_yaml)  # the result appears last, complete
+                log_bytes = gzip.compress(raw.read(), mtime=0)
+        n = 1
+        while True:  # another runner may publish the same name meanwhile
+            final = _publish(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header, tmp_dir,
+                             data_root)
+            if final is not None:
+                return final
+            n += 1
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _publish(folder: Path, stem: str, results: list[Result], log_bytes: bytes | None, header: str,
+             tmp_dir: Path, data_root: str | os.PathLike[str]) -> Path | None:
+    """Write, validate and link one recording under ``stem``; ``None`` when the name is taken.
+
+    Hard links never replace an existing file (unlike rename), so two runners
+    finishing in the same second both keep their results.
+    """
+    final_yaml, final_log = folder / f"{stem}.yaml", folder / LOGS_DIR / f"{stem}.log.gz"
+    if final_yaml.exists() or final_log.exists():
+        return None
+    if log_bytes is not None:
+        results = [dataclasses.replace(r, log=f"{LOGS_DIR}/{stem}.log.gz") for r in results]
+    tmp_yaml, tmp_log = tmp_dir / final_yaml.name, tmp_dir / LOGS_DIR / final_log.name
+    _fsync_write(tmp_yaml, dump(ResultsFile(results=results), header).encode("utf-8"))
+    if log_bytes is not None:
+        tmp_log.parent.mkdir(exist_ok=True)
+        _fsync_write(tmp_log, log_bytes)
+    # Validate exactly as the extension will read it, beside its log.
+    problems = _validate(tmp_yaml, data_root)
+    if problems:
+        raise RecordError("refusing to record invalid data: " + "; ".join(map(str, problems)))
+    if log_bytes is not None and not _link(tmp_log, final_log):
+        return None
+    if not _link(tmp_yaml, final_yaml):  # the result appears last, complete
+        if log_bytes is not None:
+            final_log.unlink()
+        return None
     return final_yaml
+
+
+def _link(src: Path, dst: Path) -> bool:
+    """Publish ``src`` as ``dst`` unless ``dst`` exists; False when it does."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: check, then rename
+        if dst.exists():
+            return False
+        os.replace(src, dst)
+    return True
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove temporary folders of recordings whose runner was killed (SIGKILL, power loss)."""
+    for tmp in folder.glob(".recording-*"):
+        pid = tmp.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _validate(tmp_yaml: Path, data_root: str | os.PathLike[str]) -> list[DataError]:

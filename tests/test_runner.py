@@ -378,3 +378,54 @@ def test_shell_commands_that_misbehave(tmp_path: Path, case: str) -> None:
     bench, _ = load_benchmark(project / "data", "fake")
     (result,) = bench.results
     assert abs(result.samples[0] / (ITEMS / SECONDS) - 1) < 0.01
+
+
+RECORD_AT_ONCE = """\
+import datetime as dt, sys
+from pathlib import Path
+from runners.record import record
+from sphinx_benchbench.loader import load_benchmark
+data = Path(sys.argv[1])
+bench, _ = load_benchmark(data, "fake")
+log = Path(sys.argv[2])
+now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+print(record(bench.folder, data, "fake", [bench.results[0]], log, "header", now).name)
+"""
+
+
+def test_recordings_in_the_same_second_never_overwrite_each_other(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61")})
+    assert runner(project, "fake").returncode == 0
+    log = tmp_path / "run.log"
+    log.write_text("a log\n", encoding="utf-8")
+    procs = [subprocess.Popen([sys.executable, "-c", RECORD_AT_ONCE, str(project / "data"), str(log)],
+                              cwd=REPO, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    names = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len(set(names)) == 6, names
+    results = project / "data/fake/results"
+    assert {p.name for p in results.glob("20300101T000000Z-fake*.yaml")} == set(names)
+    assert len(list((results / "logs").glob("20300101T000000Z-fake*.log.gz"))) == 6
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and len(bench.results) == 7
+
+
+def test_recording_never_leaves_the_data_folder_or_debris(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61")})
+    results = project / "data/fake/results"
+    results.mkdir()
+    outside = tmp_path / "outside-logs"
+    outside.mkdir()
+    (results / "logs").symlink_to(outside)
+    before = snapshot(project / "data")
+    done = runner(project, "fake")
+    assert done.returncode == 1 and "leads outside the data folder" in done.stderr, done.stderr
+    assert snapshot(project / "data") == before and list(outside.iterdir()) == []
+    (results / "logs").unlink()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    abandoned = results / f".recording-{dead}-x1y2"  # left by a runner killed while recording
+    (abandoned / "logs").mkdir(parents=True)
+    assert runner(project, "fake").returncode == 0
+    assert not abandoned.exists()
+    assert [p.name for p in results.iterdir() if p.name.startswith(".")] == []
