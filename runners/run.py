@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import math
 import os
 import re
 import shutil
@@ -32,8 +33,9 @@ from typing import IO
 
 from sphinx_benchbench import __version__
 from sphinx_benchbench.identity import identity
-from sphinx_benchbench.loader import list_benchmarks, load_benchmark
+from sphinx_benchbench.loader import BENCHMARK_FILE, list_benchmarks, load_benchmark
 from sphinx_benchbench.model import Benchmark, Implementation, Provenance, Result, RunRecord, Window
+from sphinx_benchbench.yamlsource import DataError, load_yaml
 
 from . import envcapture
 from .checkout import CheckoutError, cache_dir, prepare
@@ -48,6 +50,8 @@ __all__ = ["main"]
 RUNNER = f"sphinx-benchbench runners {__version__}"
 #: Relative standard deviation above which a result is flagged unstable (pyperf uses 10 %).
 UNSTABLE = 0.05
+#: Most runs one result may take (a typo such as --repeat 300000 should not run for weeks).
+MAX_REPEAT = 1000
 #: Allowed difference between the runner's and the implementation's own timing of the window.
 OWN_WINDOW_TOLERANCE = 0.01
 
@@ -120,7 +124,7 @@ def command_path(bench: Benchmark, impl: Implementation, project: Path) -> str:
     spec = impl.run
     assert spec is not None
     first = str((project / spec.venv / "bin").resolve()) if spec.venv else os.path.dirname(sys.executable)
-    return os.pathsep.join([first, os.environ.get("PATH", os.defpath)])
+    return os.pathsep.join([first, impl.env.get("PATH") or os.environ.get("PATH", os.defpath)])
 
 
 def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> list[str]:
@@ -273,7 +277,7 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
         if off is not None and abs(off) > OWN_TIMING_TOLERANCE:
             warnings.append(f"run {n}: the implementation's printed time per iteration differs from the "
                             f"measured one by {off:+.1%}")
-        if m.buffered_lines:
+        if m.buffered_lines > m.lines_used:  # most lines came in bursts; a few can when the runner lags
             warnings.append(f"run {n}: {m.buffered_lines} progress line(s) in the window arrived together with "
                             "later ones (is the output block-buffered?); only the last of each burst was timed")
         if m.own_window_seconds is not None and abs(m.own_window_seconds / m.seconds - 1) > OWN_WINDOW_TOLERANCE:
@@ -369,12 +373,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.target is None and not args.list:
         parser.error("give 'all' or a benchmark name (or --list)")
-    if args.repeat is not None and args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if args.repeat is not None and not 1 <= args.repeat <= MAX_REPEAT:
+        parser.error(f"--repeat must be between 1 and {MAX_REPEAT}")
+    if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
+        parser.error("--timeout must be a positive number of seconds")
+    if args.target in ("all", "collect", None) and args.implementations:
+        parser.error(f"implementation ids go after a benchmark name, not after {args.target or '--list'!r}")
     data = args.data.resolve()
     project = data.parent
     if not data.is_dir():
-        print(f"error: data folder {data} not found", file=sys.stderr)
+        print(f"error: data folder {data} " + ("is not a folder" if data.exists() else "not found"), file=sys.stderr)
+        return 1
+    if not list_benchmarks(str(data)):
+        print(f"error: no benchmarks in {data} (each is a folder with a {BENCHMARK_FILE})", file=sys.stderr)
         return 1
     if args.list:
         return _list(data)
@@ -434,6 +445,7 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
             return [Outcome(name, u, "failed", "unknown implementation") for u in unknown], []
         impls = [i for i in impls if i.id in wanted]
     outcomes, tasks = [], []
+    entry_problems = _problems_by_implementation(bench, problems)
     for impl in impls:
         if impl.run is None or not impl.commands:
             outcomes.append(Outcome(name, impl.id, "skipped", "no run specification in the data"))
@@ -447,8 +459,62 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
                 print(f"{name}/{impl.id} (skipped here):")
                 print("\n".join(f"  {line}" for line in plan(bench, impl, project, args.repeat or impl.run.repeat)))
             continue
+        # What a run would measure must be exactly what the data says: a field dropped for being
+        # invalid would silently change it (another batch size, no patch, other variables).
+        blocking = entry_problems.get(impl.id, []) + entry_problems.get("*", []) + _cannot_run(bench, impl)
+        if blocking:
+            print(f"FAILED {name}/{impl.id}: {blocking[0]}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl.id, "failed", str(blocking[0])))
+            continue
         tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
     return outcomes, tasks
+
+
+def _problems_by_implementation(bench: Benchmark, problems: list[DataError]) -> dict[str, list[str]]:
+    """Data problems that change what a run would do, by implementation id (``*``: all of them)."""
+    bench_file = os.path.join(bench.folder, BENCHMARK_FILE)
+    try:
+        raw = load_yaml(bench_file).get("implementations")
+    except DataError:
+        raw = None
+    ids = [e.get("id") if isinstance(e, dict) else None for e in raw] if isinstance(raw, list) else []
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        if os.path.abspath(problem.path) != os.path.abspath(bench_file):
+            continue
+        entry = re.match(r"implementations\[(\d+)\]", problem.message)
+        if entry and int(entry[1]) < len(ids) and isinstance(ids[int(entry[1])], str):
+            found.setdefault(ids[int(entry[1])], []).append(str(problem))
+        elif problem.message.startswith(("measurement", "metric")):
+            found.setdefault("*", []).append(str(problem))
+    return found
+
+
+def _cannot_run(bench: Benchmark, impl: Implementation) -> list[str]:
+    """What makes a run impossible, found before anything is cloned or started."""
+    spec = impl.run
+    assert spec is not None
+    where = os.path.join(bench.folder, BENCHMARK_FILE)
+    window = bench.definition.measurement.window
+    found = []
+    if window is None:
+        found.append(f"{where}: measurement.window is not set")
+    elif window.end <= window.start:
+        found.append(f"{where}: measurement.window ends ({window.end}) before it starts ({window.start})")
+    try:
+        make_parser(spec.log.format, **spec.log.options)
+    except (ValueError, TypeError) as exc:
+        found.append(f"{where}: {impl.id}: run.log: {exc}")
+    if spec.log.own_window:
+        try:
+            re.compile(spec.log.own_window)
+        except re.error as exc:
+            found.append(f"{where}: {impl.id}: run.log.own_window is not a valid regular expression: {exc}")
+    if spec.repeat > MAX_REPEAT:
+        found.append(f"{where}: {impl.id}: run.repeat {spec.repeat} is over {MAX_REPEAT}")
+    if impl.patches and not (impl.source and impl.source.repository):
+        found.append(f"{where}: {impl.id}: has patches but no source.repository to apply them to")
+    return found
 
 
 def _run_here(task: Task, data: Path, project: Path, args: argparse.Namespace, progress: Progress) -> Outcome:
@@ -584,7 +650,9 @@ def _collect(data: Path) -> int:
 def _list(data: Path) -> int:
     for name in list_benchmarks(str(data)):
         bench, problems = load_benchmark(data, name)
-        print(f"{name}" + (f"  ({len(problems)} data problem(s))" if problems else ""))
+        print(f"{name}" + (f"  ({len(problems)} data problem(s), below)" if problems else ""))
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
         for impl in bench.definition.implementations if bench else []:
             runnable = "runnable" if impl.run and impl.commands else "not runnable (no run specification)"
             print(f"  {impl.id:<24} {runnable}")

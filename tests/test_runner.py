@@ -247,7 +247,8 @@ def test_unmet_requirements_are_skipped_and_do_not_fail_all(tmp_path: Path) -> N
 
 
 def test_dry_run_prints_the_plan_and_runs_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")})
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
     bench_yaml = project / "data/fake/benchmark.yaml"
     bench_yaml.write_text(bench_yaml.read_text().replace(
         '    commands:', '    env: {TF_CUDNN_USE_AUTOTUNE: "0"}\n    commands:')
@@ -429,3 +430,56 @@ def test_recording_never_leaves_the_data_folder_or_debris(tmp_path: Path) -> Non
     assert runner(project, "fake").returncode == 0
     assert not abandoned.exists()
     assert [p.name for p in results.iterdir() if p.name.startswith(".")] == []
+
+
+ENTRY_PROBLEMS = {
+    # An invalid field is dropped by the loader; running without it would measure something else.
+    "items-as-text": ("      timeout: 60\n", "      timeout: 60\n      items_per_iteration: '4'\n",
+                      "run.items_per_iteration: expected an integer"),
+    "quantity-typo": ("  batch: {total: 2}\n", "  batch: {total: 2}\n  quantity: millisecond-per-iter\n",
+                      "measurement.quantity: expected one of"),
+    "patch-without-source": ("    commands:", "    patches: [{file: p.diff, summary: A patch}]\n    commands:",
+                             "has patches but no source.repository"),
+    "unknown-log-format": ("format: generic", "format: generik", "unknown log format"),
+    "bad-own-window": ("format: generic", "format: generic, own_window: '(unclosed'",
+                       "run.log.own_window is not a valid regular expression"),
+    "window-backwards": ("window: {start: 10, end: 60}", "window: {start: 60, end: 10}", "before it starts"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENTRY_PROBLEMS))
+def test_a_problem_in_what_would_run_fails_it_before_anything_runs(tmp_path: Path, case: str) -> None:
+    old, new, words = ENTRY_PROBLEMS[case]
+    pidfile = tmp_path / "child.pid"
+    project = make_project(tmp_path, {"fake": ("generic", f"--iterations 65 --pidfile {pidfile}")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    (project / "data/fake/p.diff").write_text("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", encoding="utf-8")
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    text = bench_yaml.read_text(encoding="utf-8")
+    assert old in text
+    bench_yaml.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = snapshot(project / "data")
+    for extra in (["--dry-run"], []):
+        done = runner(project, "fake", *extra)
+        assert done.returncode == 1, done.stderr
+        assert "FAILED fake/fake:" in done.stderr and words in done.stderr, done.stderr
+        assert "benchmark.yaml" in done.stderr.split("FAILED fake/fake:")[1].splitlines()[0]
+    assert not pidfile.exists(), "nothing was started"
+    assert snapshot(project / "data") == before
+
+
+@pytest.mark.parametrize(("args", "status", "words"), [
+    (["all", "nosuch"], 2, "implementation ids go after a benchmark name"),
+    (["fake", "--timeout", "nan"], 2, "--timeout must be a positive number"),
+    (["fake", "--timeout", "-5"], 2, "--timeout must be a positive number"),
+    (["fake", "--repeat", "100000"], 2, "--repeat must be between 1 and 1000"),
+    (["all", "--data-is-empty"], 1, "no benchmarks in"),
+])
+def test_command_line_mistakes_are_one_line_errors(tmp_path: Path, args: list[str], status: int, words: str) -> None:
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")})
+    if "--data-is-empty" in args:
+        args = ["all"]
+        shutil.rmtree(project / "data/fake")
+    done = runner(project, *args)
+    assert done.returncode == status and words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

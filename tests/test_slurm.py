@@ -215,7 +215,7 @@ def test_interrupted_submitter_leaves_jobs_and_collect_records_them(cluster: dic
 
 
 def test_retry_resubmits_a_failed_job(cluster: dict[str, str], tmp_path: Path) -> None:
-    project = fake_project(tmp_path, "broken", "--iterations 70 --seconds 0.01 --exit-code 3", "")
+    project = fake_project(tmp_path, "broken", "--iterations 40 --seconds 0.01 --exit-code 3", "")
     before = snapshot(project / "data")
     done = runner(cluster, "fake", "--executor", "slurm", "--retry", "1", "--data", str(project / "data"),
                   cache=tmp_path / "cache")
