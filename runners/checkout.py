@@ -54,7 +54,10 @@ def prepare(repository: str, ref: str, patches: list[str]) -> Checkout:
     name = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
     path = cache_dir() / "checkouts" / f"{name}-{key}"
     if not (path / ".git").is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CheckoutError(f"cannot create the checkout cache {path.parent}: {exc.strerror or exc}") from None
         _git(["clone", "--quiet", "--no-checkout", "--", repository, str(path)])
     try:
         commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], path)

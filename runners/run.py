@@ -209,9 +209,12 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
         except Failure as failure:
             log.flush()
             saved = cache_dir() / "failed" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{impl.id}.log"
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(log_path, saved)
-            failure.tail.append(f"(full log: {saved})")
+            try:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(log_path, saved)
+                failure.tail.append(f"(full log: {saved})")
+            except OSError as exc:  # the failure itself is what matters
+                failure.tail.append(f"(full log not kept: {saved.parent}: {exc.strerror or exc})")
             raise
         finally:
             log_path.unlink(missing_ok=True)

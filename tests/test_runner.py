@@ -483,3 +483,11 @@ def test_command_line_mistakes_are_one_line_errors(tmp_path: Path, args: list[st
     done = runner(project, *args)
     assert done.returncode == status and words in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_unusable_cache_folder_is_a_clear_failure(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --exit-code 3 --iterations 5")})
+    (project / ".cache").write_text("not a folder", encoding="utf-8")  # BENCHBENCH_CACHE points here
+    done = runner(project, "fake")
+    assert done.returncode == 1 and "exited with status 3" in done.stderr, done.stderr
+    assert "full log not kept" in done.stderr and "Traceback" not in done.stderr
