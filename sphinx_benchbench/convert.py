@@ -21,6 +21,7 @@ import typing
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .model import Located
+from .paths import inside
 from .yamlsource import DataError, LList, LMap
 
 __all__ = ["DATE_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
@@ -213,7 +214,7 @@ class Converter:
             self.problem(line, f"{what}: {value!r} must be a relative path inside the data folder")
             raise _Invalid
         resolved = os.path.realpath(os.path.join(os.path.dirname(self.path), value))
-        if os.path.commonpath([resolved, self.root]) != self.root:
+        if not inside(self.root, resolved):
             self.problem(line, f"{what}: {value!r} points outside the data folder; refusing to read it")
             raise _Invalid
         if not os.path.isfile(resolved):

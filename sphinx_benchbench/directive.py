@@ -14,7 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .dependencies import note_files
 from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
-from .model import Benchmark, Logo, Result
+from .model import Benchmark, Result
 from .ranking import rank
 from .render import PARTS, Renderer
 from .report import Subtype, warn, warn_data
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = ["BenchmarkTableDirective", "forget_loaded", "resolve_data_dir"]
-
-_RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 
 
 @dataclass
@@ -173,15 +171,10 @@ class BenchmarkTableDirective(SphinxDirective):
                 self.warn(f"{impl_id!r} is not an implementation of {bench.id!r}")
         return wanted
 
-    def image_uri(self, logo: Logo) -> str | None:
-        """Image URI relative to this document; ``stem.*`` when raster twins exist."""
-        if not logo.image:
-            return logo.url
+    def image_uri(self, path: str) -> str:
+        """The URI of an image file (or ``stem.*``) relative to this document."""
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
-        stem, ext = os.path.splitext(logo.image)
-        twins = ext.lower() == ".svg" and any(os.path.isfile(stem + e) for e in _RASTER_OR_PDF)
-        uri = os.path.relpath(stem + ".*" if twins else logo.image, docdir)
-        return uri.replace(os.sep, "/")
+        return os.path.relpath(path, docdir).replace(os.sep, "/")
 
     def new_id(self, name: str) -> str:
         """An id unique within the document, stable across rebuilds."""

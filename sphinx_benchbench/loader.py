@@ -32,6 +32,7 @@ from .model import (
     Result,
     ResultsFile,
 )
+from .paths import OUTSIDE, inside
 from .yamlsource import DataError, load_yaml
 
 __all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
@@ -40,6 +41,8 @@ BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
 HARDWARE_FILE = "hardware.yaml"
 RESULTS_DIR = "results"
+#: Twins of an SVG logo that builders which cannot show SVG (LaTeX) use instead.
+RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -64,6 +67,9 @@ class _Load:
 
     def file(self, cls: type, path: str):
         self.files.append(path)
+        if not inside(self.root, path):
+            self.problems.append(DataError(path, None, f"{OUTSIDE}; refusing to read it"))
+            return None
         try:
             data = load_yaml(path)
         except DataError as exc:
@@ -111,6 +117,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
     patch_text = _read_patches(load, definition)
     results = _load_results(load, folder, definition, hardware)
     load.files.extend(sorted(patch_text))
+    twinned = _twinned_logos(load, logos)
     bench = Benchmark(
         id=name,
         folder=folder,
@@ -121,6 +128,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
         patch_text=patch_text,
         files=load.files,
         where=load.where,
+        twinned=twinned,
     )
     return bench, load.problems
 
@@ -175,6 +183,31 @@ def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
             except (OSError, UnicodeDecodeError) as exc:
                 load.problem(patch, f"{impl.id}: cannot read patch {os.path.basename(patch.file)}: {exc}", "file")
     return texts
+
+
+def _twinned_logos(load: _Load, logos: dict[str, Logo]) -> set[str]:
+    """SVG logo images with a raster or PDF twin (same stem) that builders may use instead.
+
+    The directive then names the image ``stem.*`` and Sphinx picks a candidate
+    among *every* file of that stem, so all of them must be inside the data
+    folder; otherwise the SVG is used alone and the twin is reported.
+    """
+    out: set[str] = set()
+    for logo_id, logo in logos.items():
+        if not logo.image or os.path.splitext(logo.image)[1].lower() != ".svg":
+            continue
+        stem = os.path.splitext(logo.image)[0]
+        siblings = sorted(p for p in glob.glob(glob.escape(stem) + ".*") if p != logo.image)
+        outside = [p for p in siblings if not inside(load.root, p)]
+        if outside:
+            names = ", ".join(os.path.basename(p) for p in outside)
+            svg = os.path.basename(logo.image)
+            load.problem(logo, f"logos.{logo_id}.image: {names} beside {svg} {OUTSIDE}; using the SVG alone",
+                         "image")
+        elif any(os.path.splitext(p)[1].lower() in RASTER_OR_PDF for p in siblings):
+            out.add(logo.image)
+            load.files.extend(siblings)
+    return out
 
 
 def _load_results(

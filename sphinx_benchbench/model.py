@@ -545,6 +545,8 @@ class Benchmark:
     patch_text: dict[str, str]
     files: list[str]
     where: dict[int, Located] = field(default_factory=dict)
+    #: SVG logo images (paths) whose raster or PDF twins are inside the data folder.
+    twinned: set[str] = field(default_factory=set)
 
     def locate(self, obj: object) -> Located | None:
         return self.where.get(id(obj))

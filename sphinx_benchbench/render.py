@@ -60,14 +60,13 @@ def month(result: Result) -> str:
 class Renderer:
     """Makes the nodes of one directive.
 
-    :param image_uri: turns a logo into an image URI for the current document,
-        or ``None`` when it has no image.
+    :param image_uri: turns an image file's path into a URI for the current document.
     :param new_id: returns an id unique in the document for the given name.
     """
 
     bench: Benchmark
     tables: list[Table]
-    image_uri: Callable[[Logo], str | None]
+    image_uri: Callable[[str], str]
     new_id: Callable[[str], str]
     #: Implementations the directive shows (``None``: all).
     impl_ids: list[str] | None = None
@@ -298,7 +297,15 @@ class Renderer:
         return row
 
     def _image(self, logo: Logo, classes: list[str]) -> nodes.Node | None:
-        uri = self.image_uri(logo)
+        """The logo's image, or ``None`` when it has none.
+
+        An SVG with a raster or PDF twin is named ``stem.*``, so each builder
+        picks the format it can show (the loader checked every such file).
+        """
+        uri = logo.url
+        if logo.image:
+            twinned = logo.image in self.bench.twinned
+            uri = self.image_uri(os.path.splitext(logo.image)[0] + ".*" if twinned else logo.image)
         if not uri:
             return None
         image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=classes)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sphinx_benchbench.check import main as check_main
 from sphinx_benchbench.loader import list_benchmarks, load_benchmark
 from sphinx_benchbench.ranking import rank
 
@@ -179,6 +180,57 @@ def test_symlink_out_of_the_data_folder_is_refused(data: Path, tmp_path: Path) -
     bench, problems = load_benchmark(data, "toy")
     assert any("points outside the data folder" in p.message for p in problems)
     assert "secret\n" not in bench.patch_text.values()
+
+
+def _link_out(data: Path, outside: Path, rel: str) -> Path:
+    """Replace ``data/rel`` by a symbolic link to a copy of it under ``outside``."""
+    target = outside / rel.replace("/", "-")
+    shutil.move(data / rel, target)
+    (data / rel).symlink_to(target)
+    return data / rel
+
+
+@pytest.mark.parametrize("rel", ["toy", "toy/results/2024-02-01.yaml", "logos.yaml", "hardware.yaml"])
+def test_no_symlink_leads_out_of_the_data_folder(data: Path, tmp_path: Path, rel: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "outside").mkdir()
+    link = _link_out(data, tmp_path / "outside", rel)
+    refused = link / "benchmark.yaml" if rel == "toy" else link
+    bench, problems = load_benchmark(data, "toy")
+    assert f"{refused}: points outside the data folder (through a symbolic link); refusing to read it" \
+        in map(str, problems)
+    if rel == "toy":
+        assert bench is None
+    elif rel.startswith("toy/results"):
+        assert [r.value for r in bench.results] == [9.0], "only the results file inside"
+    else:
+        assert bench.logos == {} if rel == "logos.yaml" else bench.hardware == {}
+    assert check_main([str(data)]) == 1
+    assert f"{refused}:: invalid: points outside the data folder" in capsys.readouterr().out
+
+
+def test_logo_twin_outside_the_data_folder_is_refused(data: Path, tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    bench, _ = load_benchmark(data, "toy")
+    assert bench.twinned == {str(data / "logos/alpha.svg")}, "alpha.png is its twin"
+    _link_out(data, tmp_path / "outside", "logos/alpha.png")
+    bench, problems = load_benchmark(data, "toy")
+    logos = data / "logos.yaml"
+    assert f"{logos}:{line_of(logos, 'alpha.svg')}: logos.alpha.image: alpha.png beside alpha.svg points " \
+        "outside the data folder (through a symbolic link); using the SVG alone" in map(str, problems)
+    assert bench.twinned == set()
+
+
+def test_symlinks_inside_the_data_folder_are_followed(data: Path) -> None:
+    (data / "shared").mkdir()
+    shutil.move(data / "hardware.yaml", data / "shared/hardware.yaml")
+    (data / "hardware.yaml").symlink_to("shared/hardware.yaml")
+    shutil.move(data / "logos/alpha.png", data / "shared/alpha.png")
+    (data / "logos/alpha.png").symlink_to("../shared/alpha.png")
+    bench, problems = load_benchmark(data, "toy")
+    assert problems == []
+    assert set(bench.hardware) == {"box", "gpu"}
+    assert bench.twinned == {str(data / "logos/alpha.svg")}
 
 
 @pytest.mark.parametrize("name", ["nope", "../data", "toy/../toy", "", "/etc"])
