@@ -172,10 +172,19 @@ class Hardware:
 
     @property
     def identity(self) -> tuple[object, ...]:
-        """What makes two machines comparable (the label is only a description)."""
+        """What makes two machines comparable: results ranked together share it.
+
+        The accelerators (model, count and memory) and their interconnect; on
+        a machine without accelerators, the CPU model and the number of CPUs.
+        The label only describes a machine, unless a profile gives none of
+        these: then two differently labelled machines are not assumed equal.
+        """
         acc = self.accelerator
-        acc_id = (acc.model, acc.count) if acc else None
-        return (acc_id, self.interconnect, None if acc else self.cpu)
+        acc_id = (acc.model, acc.count, acc.memory_gb) if acc else None
+        cpu_id = None if acc else (self.cpu, self.cpu_count)
+        if acc is None and self.interconnect is None and cpu_id == (None, None):
+            return (None, None, None, self.label)
+        return (acc_id, self.interconnect, cpu_id, None)
 
 
 @dataclass(frozen=True)

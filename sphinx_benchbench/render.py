@@ -88,7 +88,7 @@ class Renderer:
     def environment(self) -> list[nodes.Node]:
         d = self.bench.definition
         items: list[tuple[str, list[nodes.Node]]] = []
-        hardware = [t.hardware.label if t.hardware else "not recorded" for t in self.tables]
+        hardware = [t.label or "not recorded" for t in self.tables]
         if hardware:
             items.append(("Hardware", [_text("; ".join(hardware) + ".")]))
         software = self._software()
@@ -197,7 +197,7 @@ class Renderer:
                     "implementation": row.impl.id, "name": row.impl.name, "value": row.value,
                     "unit": metric.unit, "relative": row.relative, "samples": list(r.samples),
                     "recorded": r.recorded, "status": r.status, "by": r.provenance.by,
-                    "hardware": table.hardware.label if table.hardware else None,
+                    "hardware": hw.label if (hw := self.bench.hardware_of(r)) else None,
                     "stale": stale.reason if stale else None,
                 })
         return {"benchmark": self.bench.id, "title": self.bench.definition.title, "metric": metric.label,
@@ -216,7 +216,7 @@ class Renderer:
                 "high": max(row.samples) if len(row.samples) > 1 else None,
                 "stale": id(row.result) in self.stale,
             } for row in table.rows]
-            where = f" on {table.hardware.label}" if table.hardware else ""
+            where = f" on {table.label}" if table.label else ""
             alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
                    + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
             out.append(make_node(bar_spec(f"{self.bench.definition.title}{where}", metric.unit, rows), alt))
@@ -261,8 +261,8 @@ class Renderer:
             base = self.bench.implementation(table.baseline)
             headers.append(f"Relative to {base.name if base else table.baseline}")
         node = nodes.table(classes=["bb-table"])
-        if caption and table.hardware:
-            node += nodes.title("", table.hardware.label)
+        if caption and table.label:
+            node += nodes.title("", table.label)
         body_cells = []
         for row in table.rows:
             cells = [self._label(row.impl), self._value(row)]

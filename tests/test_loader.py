@@ -10,6 +10,7 @@ import pytest
 
 from sphinx_benchbench.check import main as check_main
 from sphinx_benchbench.loader import list_benchmarks, load_benchmark
+from sphinx_benchbench.model import Accelerator, Hardware
 from sphinx_benchbench.ranking import rank
 
 from .conftest import REPO, ROOTS
@@ -70,6 +71,51 @@ def test_ranking_direction_ties_history_and_hardware() -> None:
     assert [r.relative for r in box.rows] == [3.0, 2.0, 2.0, 1.0]
     assert math.isclose(box.rows[0].spread, 0.1)
     assert [(r.impl.id, r.value, r.relative) for r in tables[1].rows] == [("alpha", 0.5, None)]
+
+
+CPU2 = {"label": "laptop", "cpu": "Xeon", "cpu_count": 2}
+A100 = {"label": "A100", "accelerator": Accelerator("NVIDIA A100", 1, 40.0)}
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    (CPU2, {**CPU2, "cpu_count": 128}, False),
+    (CPU2, {**CPU2, "cpu": "EPYC"}, False),
+    (A100, {**A100, "accelerator": Accelerator("NVIDIA A100", 1, 80.0)}, False),
+    (A100, {**A100, "accelerator": Accelerator("NVIDIA A100", 8, 40.0)}, False),
+    (A100, {**A100, "interconnect": "NVLink"}, False),
+    ({"label": "CI runner"}, {"label": "bare-metal box"}, False),
+    ({"label": "CI runner"}, CPU2, False),
+    (CPU2, {**CPU2, "label": "the same laptop", "memory_gb": 16.0}, True),
+    (A100, {**A100, "label": "1x A100 40GB", "cpu": "EPYC", "cpu_count": 64}, True),
+])
+def test_hardware_identity(a: dict, b: dict, same: bool) -> None:
+    assert (Hardware(**a).identity == Hardware(**b).identity) is same
+
+
+def test_tables_split_by_hardware_and_captions_name_what_rows_share(data: Path) -> None:
+    with open(data / "hardware.yaml", "a", encoding="utf-8") as f:
+        f.write("  big: {label: Big box, cpu: Test CPU, cpu_count: 128}\n"
+                "  box-too: {label: Box by another name, cpu: Test CPU, cpu_count: 2}\n"
+                "  ci-a: {label: CI runner}\n"
+                "  ci-b: {label: Bare-metal box}\n"
+                "  gpu-80: {label: Big test GPU, accelerator: {model: Test GPU, count: 1, memory_gb: 80}}\n")
+    (data / "toy/results/2025-01-01.yaml").write_text("results:\n" + "".join(
+        f"  - {{implementation: {impl}, recorded: 2025-01-01, status: measured, provenance: {{by: us}}, "
+        f"value: 1, hardware: {hw}}}\n"
+        for impl, hw in [("tie-a", "big"), ("tie-b", "box-too"), ("unmeasured", "ci-a"), ("slow", "ci-b"),
+                         ("alpha", "gpu-80")]), encoding="utf-8")
+    bench, problems = load_benchmark(data, "toy")
+    assert problems == []
+    groups = {t.label: sorted((r.impl.id, r.result.recorded) for r in t.rows) for t in rank(bench)}
+    assert groups == {
+        "Test CPU (2 CPUs)": [("alpha", "2024-02-01"), ("slow", "2024-02-01"), ("tie-a", "2024-02-01"),
+                              ("tie-b", "2025-01-01")],
+        "Big box": [("tie-a", "2025-01-01")],
+        "CI runner": [("unmeasured", "2025-01-01")],
+        "Bare-metal box": [("slow", "2025-01-01")],
+        "One test GPU": [("alpha", "2024-02-01")],
+        "Big test GPU": [("alpha", "2025-01-01")],
+    }
 
 
 def test_ties_are_stable_whatever_the_file_order(data: Path) -> None:
