@@ -261,8 +261,8 @@ class Renderer:
             base = self.bench.implementation(table.baseline)
             headers.append(f"Relative to {base.name if base else table.baseline}")
         node = nodes.table(classes=["bb-table"])
-        if caption and table.label:
-            node += nodes.title("", table.label)
+        if caption:
+            node += nodes.title("", table.label or "hardware not recorded")
         body_cells = []
         for row in table.rows:
             cells = [self._label(row.impl), self._value(row)]

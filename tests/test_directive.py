@@ -239,6 +239,16 @@ def test_unknown_benchmark_and_bad_options_warn_at_the_directive(
         "only alpha, the one known implementation asked for"
 
 
+def test_every_table_is_captioned_when_there_are_several(make_app: Callable[..., SphinxTestApp],
+                                                         project: Callable[[str], Path]) -> None:
+    src = project("basic")
+    _edit(src / "data/toy/benchmark.yaml", "hardware: box\n", "")
+    app = make_app("html", srcdir=src)
+    app.build()
+    captions = [t.select_one("caption .caption-text") for t in soup(app).select("table.bb-table")]
+    assert [c.get_text() if c else None for c in captions] == ["hardware not recorded", "One test GPU"]
+
+
 def test_located_keys() -> None:
     loc = Located("f.yaml", 3, {"a": 5})
     assert str(loc.at("a")) == "f.yaml:5"
