@@ -271,10 +271,14 @@ class Converter:
                     ok = False
                 continue
             field_line = value.line_of(name) if isinstance(value, LMap) else line
+            found = len(self.problems)
             try:
                 kwargs[name] = self.value(hints[name], raw, field_line, f"{prefix}{name}")
             except _Invalid:
                 ok = ok and not required
+            if f.metadata.get("vital") and len(self.problems) > found:
+                self.problem(field_line, f"{prefix}{name} is invalid, so this {cls.__name__.lower()} is ignored")
+                ok = False
         if not ok:
             raise _Invalid
         obj = cls(**kwargs)

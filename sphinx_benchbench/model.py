@@ -89,6 +89,9 @@ def doc(text: str, **extra: object) -> dict[str, object]:
 
 
 def _f(text: str, default: object = None, **extra: object):
+    """An optional field.  ``vital=True`` in ``extra``: a problem anywhere in its value
+    drops the whole object instead of the field falling back to its default (a
+    result must not be shown on the wrong hardware, or from part of its samples)."""
     if isinstance(default, (list, dict)):
         factory = type(default)
         return field(default_factory=factory, metadata=doc(text, **extra))
@@ -475,7 +478,9 @@ class Result:
     samples: list[NonNegative] = _f("Value of each repeated run.", [])
     hardware: Ident | Hardware | None = _f(
         "Hardware profile id from ``hardware.yaml``, or a full description "
-        "(the runners record one).  Defaults to the benchmark's."
+        "(the runners record one).  Defaults to the benchmark's; a malformed description "
+        "leaves the result out rather than falling back to the default.",
+        vital=True,
     )
     software: dict[str, str] = _f(
         "Versions of the software it ran with, by package (``python``, ``cuda``, "

@@ -211,6 +211,23 @@ def test_value_must_match_samples(data: Path) -> None:
     assert rank(bench)[0].rows[0].value == 2.0
 
 
+@pytest.mark.parametrize("inline", [
+    "{labl: GPU box}",
+    "{label: GPU box, accelerator: {model: Test GPU, count: one}}",
+    "{label: GPU box, gpu: Test GPU}",
+    "[gpu]",
+])
+def test_malformed_inline_hardware_drops_the_result(data: Path, inline: str) -> None:
+    """Not the benchmark's default hardware instead: the result would rank under the wrong machine."""
+    path = data / RESULTS
+    edit(path, "    hardware: gpu", f"    hardware: {inline}")
+    bench, problems = load_benchmark(data, "toy")
+    line = line_of(path, "hardware:")
+    assert f"{path}:{line}: results[5].hardware is invalid, so this result is ignored" in map(str, problems)
+    assert 0.5 not in [r.value for r in bench.results]
+    assert [t.label for t in rank(bench)] == ["One test box"]
+
+
 def test_missing_logo_file_falls_back_to_name(data: Path) -> None:
     (data / "logos/alpha.svg").unlink()
     bench, problems = load_benchmark(data, "toy")
