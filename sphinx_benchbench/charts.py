@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .model import moment as when
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -95,14 +97,6 @@ def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
                    + (" (stale)" if row.get("stale") else "") + "</text>")
     out.append("</svg>")
     return "".join(out)
-
-
-def when(text: str) -> dt.datetime:
-    """A recorded date or timestamp as a point in time (months and days start at midnight UTC)."""
-    text = text + "-01" if len(text) == 7 else text
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) > 10 else \
-        dt.datetime.fromisoformat(text + "T00:00:00+00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _label(moment: dt.datetime, same_day: bool) -> str:

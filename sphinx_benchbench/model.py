@@ -61,6 +61,7 @@ __all__ = [
     "Url",
     "Window",
     "doc",
+    "moment",
     "software_name",
 ]
 
@@ -119,6 +120,19 @@ SOFTWARE_NAMES = {
     "docutils": "docutils",
 }
 
+
+
+def moment(text: str) -> dt.datetime:
+    """A recorded date or timestamp as a point in time, timezone-aware.
+
+    Months and days start at midnight UTC, and a timestamp without a zone is
+    taken as UTC, so every recording compares with every other.
+    """
+    text = text + "-01" if len(text) == 7 else text
+    if len(text) == 10:
+        text += "T00:00:00+00:00"
+    point = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return point if point.tzinfo else point.replace(tzinfo=dt.timezone.utc)
 
 
 def software_name(key: str) -> str:
@@ -504,6 +518,11 @@ class Result:
         if self.value is not None:
             return self.value
         return float(STATISTICS[statistic](self.samples))
+
+    @property
+    def moment(self) -> dt.datetime:
+        """When it was recorded, as a timezone-aware point in time (see :func:`moment`)."""
+        return moment(self.recorded)
 
     @property
     def date(self) -> dt.date:

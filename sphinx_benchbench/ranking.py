@@ -61,15 +61,16 @@ def hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
 def current_results(bench: Benchmark, impl_ids: list[str]) -> list[Result]:
     """The newest result of each implementation on each kind of hardware.
 
-    Superseded results stay in history but are not shown.  Among results of
-    the same day, the one recorded last (file order) wins.
+    Superseded results stay in history but are not shown.  Results are
+    compared by their full timestamp (a day starts at midnight UTC); among
+    results recorded at the same moment, the last in file order wins.
     """
     newest: dict[tuple[str, tuple[object, ...]], Result] = {}
     for result in bench.results:
         if result.superseded or result.implementation not in impl_ids:
             continue
         key = (result.implementation, hardware_key(bench, result))
-        if key not in newest or result.date >= newest[key].date:
+        if key not in newest or result.moment >= newest[key].moment:
             newest[key] = result
     return list(newest.values())
 

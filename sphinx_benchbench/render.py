@@ -232,7 +232,7 @@ class Renderer:
             for row in table.rows:
                 results = [r for r in self.bench.results
                            if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]
-                results.sort(key=lambda r: r.recorded)
+                results.sort(key=lambda r: r.moment)
                 series.append({"label": row.impl.name,
                                "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
             if max((len(s["points"]) for s in series), default=0) < 2:

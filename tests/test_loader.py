@@ -118,6 +118,20 @@ def test_tables_split_by_hardware_and_captions_name_what_rows_share(data: Path) 
     }
 
 
+def test_the_newest_result_is_chosen_by_its_full_timestamp(data: Path) -> None:
+    (data / "toy/results/2025-01-05.yaml").write_text("results:\n" + "".join(
+        f"  - {{implementation: {impl}, recorded: '{when}', status: measured, provenance: {{by: us}}, value: {v}}}\n"
+        for impl, when, v in [
+            ("tie-a", "2025-01-05T23:00:00Z", 7), ("tie-a", "2025-01-05T01:00:00Z", 8),
+            ("tie-b", "2025-01-05T06:00:00Z", 7), ("tie-b", "2025-01-05T10:00:00+05:00", 8),
+            ("slow", "2025-01-05T00:30:00", 7), ("slow", "2025-01-05", 8),
+        ]), encoding="utf-8")
+    bench, problems = load_benchmark(data, "toy")
+    assert problems == []
+    shown = {r.impl.id: r.value for r in rank(bench)[0].rows}
+    assert (shown["tie-a"], shown["tie-b"], shown["slow"]) == (7.0, 7.0, 7.0)
+
+
 def test_ties_are_stable_whatever_the_file_order(data: Path) -> None:
     edit(data / "toy/benchmark.yaml", "order: [alpha, tie-b, tie-a, slow]", "order: [tie-a]")
     bench, _ = load_benchmark(data, "toy")
