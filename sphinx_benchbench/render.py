@@ -308,7 +308,9 @@ class Renderer:
             uri = self.image_uri(os.path.splitext(logo.image)[0] + ".*" if twinned else logo.image)
         if not uri:
             return None
-        image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=classes)
+        # Not linked to the image file, as Sphinx links scaled images: an SVG opened
+        # from the site's own origin would run any script it holds.
+        image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=[*classes, "no-scaled-link"])
         return _link([image], logo.link)
 
     def _label(self, impl: Implementation) -> list[nodes.Node]:

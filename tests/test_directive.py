@@ -249,6 +249,19 @@ def test_every_table_is_captioned_when_there_are_several(make_app: Callable[...,
     assert [c.get_text() if c else None for c in captions] == ["hardware not recorded", "One test GPU"]
 
 
+def test_logos_are_never_linked_to_their_image_file(make_app: Callable[..., SphinxTestApp],
+                                                    project: Callable[[str], Path]) -> None:
+    """Sphinx links a scaled image to its file; an SVG's script would then run in the site's origin."""
+    src = project("basic")
+    _edit(src / "data/logos.yaml", "    link: https://torchy.example.org/\n", "")
+    app = make_app("html", srcdir=src)
+    app.build()
+    icon = soup(app).select_one("img.bb-icon")
+    assert "no-scaled-link" in icon["class"]
+    assert icon.find_parent("a") is None
+    assert not soup(app).select("a[href$='.svg']")
+
+
 def test_located_keys() -> None:
     loc = Located("f.yaml", 3, {"a": 5})
     assert str(loc.at("a")) == "f.yaml:5"
