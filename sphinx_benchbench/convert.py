@@ -121,8 +121,13 @@ class Converter:
         if origin in (Union, types.UnionType):
             return self.union(tp, value, line, what)
         if origin is typing.Annotated:
-            base, marker = get_args(tp)[:2]
-            return self.annotated(marker, self.value(base, value, line, what), line, what)
+            base, marker, *bounds = get_args(tp)
+            value = self.annotated(marker, self.value(base, value, line, what), line, what)
+            maximum = bounds[0]["maximum"] if bounds else None
+            if maximum is not None and value > maximum:
+                self.problem(line, f"{what}: must be at most {maximum}, got {value!r}")
+                raise _Invalid
+            return value
         if origin is Literal:
             if value not in get_args(tp) or isinstance(value, bool) != isinstance(get_args(tp)[0], bool):
                 self.bad(line, what, tp, value)

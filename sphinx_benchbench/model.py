@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 __all__ = [
+    "MAX_DECIMALS",
     "SOFTWARE_NAMES",
     "STATISTICS",
     "Accelerator",
@@ -79,6 +80,9 @@ NonNegative = Annotated[float, "nonnegative"]
 PositiveInt = Annotated[int, "positive"]
 #: An identifier: lower-case letters, digits, ``-``, ``_`` and ``.``.
 Ident = Annotated[str, "ident"]
+#: Most decimals a metric may show: beyond them a float has no digits to
+#: show, and Python refuses to format with a precision that is too big.
+MAX_DECIMALS = 12
 
 #: How a result's value is derived from repeated runs' samples.
 STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
@@ -223,7 +227,9 @@ class Metric:
     unit: str = _req("Unit, e.g. ``img/s``; shown in the header.")
     direction: Literal["higher", "lower"] = _req("Whether higher or lower is better.")
     key: Ident = _f("Machine name of the metric.", "value")
-    decimals: Annotated[int, "nonnegative"] = _f("Decimals shown in the table.", 0)
+    decimals: Annotated[int, "nonnegative", {"maximum": MAX_DECIMALS}] = _f(
+        f"Decimals shown in the table and the charts, 0 to {MAX_DECIMALS}.", 0
+    )
     statistic: Literal["median", "mean", "min", "max"] = _f(
         "Which statistic of repeated runs a result's value is (and the table shows).",
         "median",

@@ -49,9 +49,11 @@ class _Builder:
     def type(self, tp: Any) -> dict[str, Any]:
         origin = get_origin(tp)
         if origin is typing.Annotated:
-            base, marker = get_args(tp)[:2]
+            base, marker, *bounds = get_args(tp)
             out = dict(self.type(base))
             out.update(_MARKERS[marker])
+            for bound in bounds:  # e.g. {"maximum": 12}, already in JSON Schema's words
+                out.update(bound)
             return out
         if origin in (Union, types.UnionType):
             args = [a for a in get_args(tp) if a is not type(None)]

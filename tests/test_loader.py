@@ -147,6 +147,7 @@ RESULTS = "toy/results/2024-02-01.yaml"
     ("file", "old", "new", "needle", "message"),
     [
         (BENCH, "  decimals: 1", "  decimals: -1", "decimals", "must be zero or more"),
+        (BENCH, "  decimals: 1", "  decimals: 3000000000", "decimals", "must be at most 12, got 3000000000"),
         (BENCH, "  decimals: 1", "  decimals: one", "decimals", "expected an integer, got the text 'one'"),
         (BENCH, "    commands: [tieb]", "    commands: tieb", "commands: tieb", "expected a list"),
         (BENCH, "env: {SLOW_MODE: \"1\"", "env: {SLOW_MODE: 1", "SLOW_MODE", "put it in quotes"),
