@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from .convert import Converter
 from .model import (
-    STATISTICS,
     Benchmark,
     BenchmarkFile,
     Hardware,
@@ -31,6 +30,7 @@ from .model import (
     LogosFile,
     Result,
     ResultsFile,
+    statistic_of,
 )
 from .paths import OUTSIDE, inside
 from .yamlsource import DataError, load_yaml
@@ -231,16 +231,16 @@ def _load_results(
                 if "value" not in given and "samples" not in given:  # else already reported
                     load.problem(result, "a result needs a value or samples; ignored")
                 continue
-            if result.samples and result.value is not None:
-                expected = float(STATISTICS[definition.metric.statistic](result.samples))
-                if abs(expected - result.value) > 1e-9 * max(1.0, abs(expected)):
-                    load.problem(
-                        result,
-                        f"value {result.value} is not the {definition.metric.statistic} "
-                        f"of its samples ({expected:g}); showing the {definition.metric.statistic}",
-                        "value",
-                    )
-                    result = load.replace(result, value=None)
+            statistic = definition.metric.statistic
+            expected = statistic_of(statistic, result.samples) if result.samples else None
+            if result.samples and expected is None:
+                load.problem(result, f"the {statistic} of the samples is not a finite number; ignored", "samples")
+                continue
+            if (expected is not None and result.value is not None
+                    and abs(expected - result.value) > 1e-9 * max(1.0, abs(expected))):
+                load.problem(result, f"value {result.value} is not the {statistic} of its samples ({expected:g}); "
+                             f"showing the {statistic}", "value")
+                result = load.replace(result, value=None)
             out.append(result)
     return out
 

@@ -26,6 +26,7 @@ apart from what merely describes a result (software versions, dates, who).
 # hints on every load, and real annotation objects cost nothing to read while
 # strings must be compiled and evaluated (measured: most of a cold build's cost).
 import datetime as dt
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -64,6 +65,7 @@ __all__ = [
     "doc",
     "moment",
     "software_name",
+    "statistic_of",
 ]
 
 #: A file path relative to the file that names it, which must stay inside the
@@ -86,6 +88,19 @@ MAX_DECIMALS = 12
 
 #: How a result's value is derived from repeated runs' samples.
 STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
+
+
+def statistic_of(statistic: str, samples: list[float]) -> float | None:
+    """The named statistic of ``samples``, or ``None`` when it is not a finite number.
+
+    Finite samples can still overflow: ``fmean`` raises ``OverflowError`` on
+    [1.7e308, 1.7e308] and ``median`` averages them to ``inf``.
+    """
+    try:
+        value = float(STATISTICS[statistic](samples))
+    except (OverflowError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def doc(text: str, **extra: object) -> dict[str, object]:

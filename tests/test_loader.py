@@ -243,6 +243,18 @@ def test_malformed_inline_hardware_drops_the_result(data: Path, inline: str) -> 
     assert [t.label for t in rank(bench)] == ["One test box"]
 
 
+@pytest.mark.parametrize("statistic", ["mean", "median"])
+def test_a_statistic_that_is_not_finite_drops_the_result(data: Path, statistic: str) -> None:
+    edit(data / BENCH, "  decimals: 1", f"  decimals: 1\n  statistic: {statistic}")
+    path = data / RESULTS
+    edit(path, "samples: [2.0, 2.2, 1.8]", "samples: [1.7e+308, 1.7e+308]")
+    bench, problems = load_benchmark(data, "toy")
+    assert [str(p) for p in problems] == [
+        f"{path}:{line_of(path, '1.7e+308')}: the {statistic} of the samples is not a finite number; ignored"]
+    assert [r.value for r in rank(bench)[0].rows] == [3.0, 3.0, 6.0, 9.0], "alpha's older result instead"
+    assert check_main([str(data)]) == 1
+
+
 def test_missing_logo_file_falls_back_to_name(data: Path) -> None:
     (data / "logos/alpha.svg").unlink()
     bench, problems = load_benchmark(data, "toy")
