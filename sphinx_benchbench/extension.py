@@ -11,6 +11,7 @@ from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .downloads import setup_downloads
 from .html import setup_html
+from .logos import setup_logos
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     )
     app.add_directive("benchmark-table", BenchmarkTableDirective)
     setup_html(app)
+    setup_logos(app)
     setup_dependencies(app)
     setup_charts(app)
     setup_downloads(app)

@@ -171,7 +171,8 @@ class Logo:
     image: FilePath | None = _f(
         "Local image file, relative to ``logos.yaml``.  Copied into the build, so "
         "offline builds and PDFs show it.  Put a PNG or PDF next to an SVG with the "
-        "same stem and builders that cannot show SVG (LaTeX) use that instead."
+        "same stem and builders that cannot show SVG (LaTeX) use that instead; without "
+        "one they show the name."
     )
     url: Url | None = _f("Remote image address, used only when there is no local ``image``.")
     link: Url | None = _f("Where the logo links to (the project's home page).")

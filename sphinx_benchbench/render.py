@@ -17,6 +17,7 @@ from docutils import nodes
 
 from .charts import bar_spec, history_spec, make_node
 from .downloads import make_downloads
+from .logos import LOGO_CLASSES, SOURCE
 from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
 from .ranking import Row, Table, hardware_key
 from .staleness import Stale
@@ -311,15 +312,18 @@ class Renderer:
         # Not linked to the image file, as Sphinx links scaled images: an SVG opened
         # from the site's own origin would run any script it holds.
         image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=[*classes, "no-scaled-link"])
+        where = self.bench.locate(logo)
+        if where is not None:
+            image[SOURCE] = str(where.at("image"))  # for the warning of builders that cannot show SVG
         return _link([image], logo.link)
 
     def _label(self, impl: Implementation) -> list[nodes.Node]:
         logos = self.bench.logos
         logo = logos.get(impl.logo) if impl.logo else None
-        image = self._image(logo, ["bb-logo"]) if logo else None
+        image = self._image(logo, [LOGO_CLASSES[0]]) if logo else None
         out = [image or _link(impl.table_label, impl.link)]
         for fw in impl.frameworks:
-            icon = self._image(logos[fw], ["bb-icon"])
+            icon = self._image(logos[fw], [LOGO_CLASSES[1]])
             out += [_text(" "), icon or nodes.inline("", logos[fw].name, classes=["bb-icon-text"])]
         return out
 

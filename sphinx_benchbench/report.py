@@ -35,9 +35,9 @@ class Subtype(str, enum.Enum):
     config = "config"
 
 
-def warn(message: str, location: str | nodes.Node | None, subtype: Subtype) -> None:
-    """Emit one ``benchbench`` warning."""
-    logger.warning(message, location=location, type="benchbench", subtype=subtype.value)
+def warn(message: str, location: str | nodes.Node | None, subtype: Subtype, once: bool = False) -> None:
+    """Emit one ``benchbench`` warning (``once``: only the first time this message is given)."""
+    logger.warning(message, location=location, type="benchbench", subtype=subtype.value, once=once)
 
 
 def warn_data(problem: DataError) -> None:
