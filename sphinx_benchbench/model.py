@@ -511,7 +511,12 @@ class Result:
         "The result, in the metric's unit.  Optional when ``samples`` are given: it is "
         "then the metric's statistic of them."
     )
-    samples: list[NonNegative] = _f("Value of each repeated run.", [])
+    samples: list[NonNegative] = _f(
+        "Value of each repeated run.  One invalid sample leaves the whole result out: a figure is never "
+        "computed from part of what was recorded.",
+        [],
+        vital=True,
+    )
     hardware: Ident | Hardware | None = _f(
         "Hardware profile id from ``hardware.yaml``, or a full description "
         "(the runners record one).  Defaults to the benchmark's; a malformed description "

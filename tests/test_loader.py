@@ -243,6 +243,20 @@ def test_malformed_inline_hardware_drops_the_result(data: Path, inline: str) -> 
     assert [t.label for t in rank(bench)] == ["One test box"]
 
 
+def test_one_invalid_sample_drops_the_whole_result(data: Path) -> None:
+    path = data / RESULTS
+    edit(path, "samples: [2.0, 2.2, 1.8]", 'samples: [2.0, "90", 2.2, -5, .nan, 1.8]')
+    bench, problems = load_benchmark(data, "toy")
+    line = line_of(path, "samples")
+    assert [str(p) for p in problems] == [
+        f"{path}:{line}: results[0].samples[1]: expected a number, got the text '90'",
+        f"{path}:{line}: results[0].samples[3]: must be zero or more, got -5.0",
+        f"{path}:{line}: results[0].samples[4]: nan is not a finite number",
+        f"{path}:{line}: results[0].samples is invalid, so this result is ignored",
+    ]
+    assert [r.value for r in rank(bench)[0].rows] == [3.0, 3.0, 6.0, 9.0], "alpha's older result instead"
+
+
 @pytest.mark.parametrize("statistic", ["mean", "median"])
 def test_a_statistic_that_is_not_finite_drops_the_result(data: Path, statistic: str) -> None:
     edit(data / BENCH, "  decimals: 1", f"  decimals: 1\n  statistic: {statistic}")
