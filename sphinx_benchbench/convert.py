@@ -266,6 +266,7 @@ class Converter:
                 self.problem(value.line_of(key) if isinstance(value, LMap) else line,
                              f"{prefix}{key}: unknown key{hint}")
         kwargs: dict[str, Any] = {}
+        invalid: set[str] = set()
         ok = True
         for name, f in fields.items():
             raw = value.get(name, _MISSING)
@@ -281,6 +282,7 @@ class Converter:
                 kwargs[name] = self.value(hints[name], raw, field_line, f"{prefix}{name}")
             except _Invalid:
                 ok = ok and not required
+                invalid.add(name)
             if f.metadata.get("vital") and len(self.problems) > found:
                 self.problem(field_line, f"{prefix}{name} is invalid, so this {cls.__name__.lower()} is ignored")
                 ok = False
@@ -288,5 +290,5 @@ class Converter:
             raise _Invalid
         obj = cls(**kwargs)
         key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
-        self.where[id(obj)] = Located(self.path, line, key_lines)
+        self.where[id(obj)] = Located(self.path, line, key_lines, frozenset(invalid))
         return obj

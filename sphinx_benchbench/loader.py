@@ -227,9 +227,10 @@ def _load_results(
                 load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored", "hardware")
                 continue
             if not result.samples and result.value is None:
-                given = load.where[id(result)].key_lines
-                if "value" not in given and "samples" not in given:  # else already reported
-                    load.problem(result, "a result needs a value or samples; ignored")
+                where = load.where[id(result)]
+                if "value" not in where.invalid:  # else already reported
+                    given = next((k for k in ("value", "samples") if k in where.key_lines), None)
+                    load.problem(result, "a result needs a value or samples; ignored", given)
                 continue
             statistic = definition.metric.statistic
             expected = statistic_of(statistic, result.samples) if result.samples else None

@@ -579,6 +579,8 @@ class Located:
     path: str
     line: int | None
     key_lines: dict[str, int] = field(default_factory=dict)
+    #: Keys whose values were invalid: reported already, and left at their default.
+    invalid: frozenset[str] = frozenset()
 
     def at(self, key: str | None) -> "Located":
         """The location of one key of the object (the object's own if unknown)."""

@@ -31,11 +31,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def line_of(path: Path, needle: str) -> int:
-    """Line of the last occurrence of ``needle``."""
+def line_of(path: Path, needle: str, first: bool = False) -> int:
+    """Line of the last (or first) occurrence of ``needle``."""
     lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
     assert lines, f"{needle!r} not in {path}"
-    return lines[-1]
+    return lines[0] if first else lines[-1]
 
 
 def problems_of(data: Path) -> list[str]:
@@ -241,6 +241,29 @@ def test_malformed_inline_hardware_drops_the_result(data: Path, inline: str) -> 
     assert f"{path}:{line}: results[5].hardware is invalid, so this result is ignored" in map(str, problems)
     assert 0.5 not in [r.value for r in bench.results]
     assert [t.label for t in rank(bench)] == ["One test box"]
+
+
+@pytest.mark.parametrize(("new", "needle"), [
+    ("    samples: []", "samples: []"),
+    ("    value: null", "value: null"),
+    ("    value: null\n    samples: []", "value: null"),
+    ("", "implementation: alpha"),
+])
+def test_a_result_without_value_or_samples_is_reported(data: Path, new: str, needle: str) -> None:
+    path = data / RESULTS
+    edit(path, "    samples: [2.0, 2.2, 1.8]", new)
+    bench, problems = load_benchmark(data, "toy")
+    line = line_of(path, needle, first=True)
+    assert [str(p) for p in problems] == [f"{path}:{line}: a result needs a value or samples; ignored"]
+    assert len(bench.results) == 6
+
+
+def test_an_invalid_value_is_reported_once(data: Path) -> None:
+    path = data / RESULTS
+    edit(path, "    samples: [2.0, 2.2, 1.8]", "    value: '2.0'")
+    _, problems = load_benchmark(data, "toy")
+    assert [str(p) for p in problems] == [
+        f"{path}:{line_of(path, 'value:', first=True)}: results[0].value: expected a number, got the text '2.0'"]
 
 
 def test_one_invalid_sample_drops_the_whole_result(data: Path) -> None:
