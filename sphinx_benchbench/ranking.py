@@ -110,8 +110,8 @@ def rank(
     for key, rows in groups.items():
         rows.sort(key=lambda r: position[r.impl.id])
         rows.sort(key=lambda r: sign * r.value)  # stable: ties keep the listed order
-        base = next((r for r in rows if r.impl.id == baseline), None)
-        if base is not None and base.value > 0:
+        base = next((r for r in rows if r.impl.id == baseline and r.value > 0), None)  # nothing is relative to 0
+        if base is not None:
             rows = [
                 Row(r.impl, r.result, r.value, _relative(r.value, base.value, sign)) for r in rows
             ]

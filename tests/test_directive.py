@@ -273,6 +273,38 @@ def test_logos_are_never_linked_to_their_image_file(make_app: Callable[..., Sphi
     assert not soup(app).select("a[href$='.svg']")
 
 
+def test_options_that_would_do_nothing_warn_at_the_directive(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    _edit(src / "data/toy/results/2024-02-01.yaml", "value: 6.0", "value: 0.0")
+    (src / "other.rst").write_text(
+        "Other\n=====\n\n"
+        ".. benchmark-table:: toy\n   :parts: ,\n\n"                                          # line 4
+        ".. benchmark-table:: toy\n   :implementations: ,\n   :parts: table\n\n"             # line 7
+        ".. benchmark-table:: toy\n   :implementations: alpha tie-a\n   :baseline: tie-b\n"  # line 11
+        "   :parts: table\n\n"
+        ".. benchmark-table:: toy\n   :baseline: slow\n   :parts: table\n",                  # line 16
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    other = src / "other.rst"
+    assert f"{other}:4: WARNING: :parts: names no part; showing all (summary, environment, table, chart, " \
+        "history, details) [benchbench.directive]" in warnings
+    assert f"{other}:7: WARNING: :implementations: names no implementation; showing all" in warnings
+    assert f"{other}:11: WARNING: baseline 'tie-b' is not among :implementations:, so there is no relative " \
+        "column" in warnings
+    assert f"{other}:16: WARNING: baseline 'slow' has the value 0 on One test box: no relative column (nothing " \
+        "can be relative to 0)" in warnings
+    assert len(warnings.splitlines()) == 6, "and index.rst and myst.md, whose :baseline: is slow too"
+    page = soup(app, "other.html")
+    assert len(page.select("div.bb-benchmark")[0].select("ul.bb-environment, table.bb-table, div.bb-impl")) > 2
+    assert len(rows(page.select("div.bb-benchmark")[1].select_one("table.bb-table"))) == 4, "every result on the box"
+    headers = [th.get_text() for t in page.select("table.bb-table") for th in t.select("thead th")]
+    assert not any(h.startswith("Relative") for h in headers)
+
+
 def test_located_keys() -> None:
     loc = Located("f.yaml", 3, {"a": 5})
     assert str(loc.at("a")) == "f.yaml:5"
