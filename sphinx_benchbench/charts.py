@@ -45,8 +45,9 @@ def history_spec(title: str, unit: str, series: list[dict[str, Any]]) -> dict[st
     return {"kind": "history", "title": title, "unit": unit, "series": series}
 
 
-def make_node(spec: dict[str, Any], alt: str) -> chart:
-    return chart("", kind=spec["kind"], spec=json.dumps(spec, sort_keys=True), alt=alt)
+def make_node(spec: dict[str, Any], alt: str, node_id: str) -> chart:
+    """A chart node; ``node_id`` (unique in the document) prefixes the ids inside its SVG."""
+    return chart("", kind=spec["kind"], spec=json.dumps(spec, sort_keys=True), alt=alt, ids=[node_id])
 
 
 def spec_hash(spec_json: str) -> str:
@@ -146,28 +147,36 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     return "".join(out)
 
 
-def cached_svg(doctreedir: Path, spec_json: str, alt: str) -> str:
-    """The SVG of a spec, from the on-disk cache (beside the doctrees) when it was drawn before."""
+def cached_svg(doctreedir: Path, spec_json: str, alt: str, prefix: str) -> str:
+    """The SVG of a spec, from the on-disk cache (beside the doctrees) when it was drawn before.
+
+    The cache holds one drawing per spec, its element ids made from the spec's
+    hash; they are renamed with ``prefix`` here, so that two identical charts
+    on one page do not share ids (and ``aria-labelledby`` finds its own).
+    """
     key = spec_hash(spec_json + alt)
     folder = doctreedir / "benchbench-charts"
     path = folder / f"{key}.svg"
     if path.is_file():
-        return path.read_text(encoding="utf-8")
-    spec = json.loads(spec_json)
-    svg = (bar_svg if spec["kind"] == "bar" else history_svg)(spec, key, alt)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    tmp.write_text(svg, encoding="utf-8")
-    os.replace(tmp, path)  # parallel writers produce the same bytes; the last rename wins
-    return svg
+        svg = path.read_text(encoding="utf-8")
+    else:
+        spec = json.loads(spec_json)
+        svg = (bar_svg if spec["kind"] == "bar" else history_svg)(spec, key, alt)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(svg, encoding="utf-8")
+        os.replace(tmp, path)  # parallel writers produce the same bytes; the last rename wins
+    return svg.replace(f"bb-{key}-", f"{prefix}-")
 
 
 # -- builders ---------------------------------------------------------------
 
 
 def visit_chart_html(self: Any, node: chart) -> None:
-    svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"])
-    self.body.append(f'<figure class="bb-figure">{svg}<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
+    node_id = node["ids"][0]
+    svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"], node_id)
+    self.body.append(f'<figure class="bb-figure" id="{_e(node_id)}">{svg}'
+                     f'<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
     raise nodes.SkipNode
 
 

@@ -33,6 +33,23 @@ def test_bar_and_history_charts_are_accessible_svg(app: SphinxTestApp) -> None:
     assert len(history.select("circle")) >= 2
 
 
+def test_identical_charts_on_one_page_have_their_own_ids(make_app: Callable[..., SphinxTestApp],
+                                                         project: Callable[..., Path]) -> None:
+    src = project("basic")
+    (src / "other.rst").write_text("Other\n=====\n\n" + ".. benchmark-table:: toy\n   :parts: chart history\n\n" * 2,
+                                   encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    html = page(app, "other.html")
+    ids = [tag["id"] for tag in html.select("[id]")]
+    assert len(ids) == len(set(ids))
+    charts = html.select("svg.bb-chart")
+    assert len(charts) == 6
+    for svg in charts:
+        title, desc = svg["aria-labelledby"].split()
+        assert svg.select_one(f"title[id='{title}']") and svg.select_one(f"desc[id='{desc}']"), "its own"
+
+
 @pytest.mark.sphinx("html", testroot="basic")
 def test_table_data_downloads(app: SphinxTestApp) -> None:
     app.build()
