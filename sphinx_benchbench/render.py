@@ -220,8 +220,8 @@ class Renderer:
             where = f" on {table.label}" if table.label else ""
             alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
                    + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
-            out.append(make_node(bar_spec(f"{self.bench.definition.title}{where}", metric.unit, rows), alt,
-                                 self.new_id(f"bb-chart-{self.bench.id}")))
+            spec = bar_spec(f"{self.bench.definition.title}{where}", metric.unit, metric.decimals, rows)
+            out.append(make_node(spec, alt, self.new_id(f"bb-chart-{self.bench.id}")))
         return out
 
     def history(self) -> list[nodes.Node]:
@@ -242,7 +242,7 @@ class Renderer:
             alt = (f"Line chart of {metric.label.lower()} ({metric.unit}) over time: "
                    + "; ".join(f"{s['label']}: " + ", ".join(f"{p[1]:.{metric.decimals}f} on {p[0][:10]}"
                                                              for p in s["points"]) for s in series) + ".")
-            spec = history_spec(f"{self.bench.definition.title} over time", metric.unit, series)
+            spec = history_spec(f"{self.bench.definition.title} over time", metric.unit, metric.decimals, series)
             out.append(make_node(spec, alt, self.new_id(f"bb-history-{self.bench.id}")))
         return out
 

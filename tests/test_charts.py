@@ -50,6 +50,22 @@ def test_identical_charts_on_one_page_have_their_own_ids(make_app: Callable[...,
         assert svg.select_one(f"title[id='{title}']") and svg.select_one(f"desc[id='{desc}']"), "its own"
 
 
+def test_chart_values_have_the_metric_decimals(make_app: Callable[..., SphinxTestApp],
+                                               project: Callable[..., Path]) -> None:
+    src = project("basic")
+    results = src / "data/toy/results/2024-02-01.yaml"
+    text = results.read_text(encoding="utf-8")
+    results.write_text(text.replace("value: 3.0", "value: 100.45", 1).replace("value: 3.0", "value: 100.25", 1),
+                       encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    bar, _, history = page(app).select("svg.bb-chart")
+    assert [t.get_text() for t in bar.select("text")[2::2]] == ["2.0", "6.0", "100.2", "100.5"], "one per bar"
+    assert "Tie A: 100.2 s" in [t.get_text() for t in bar.select("rect title")]
+    assert [c.title.get_text() for c in history.select("circle")][:2] == ["Alpha, 2024-01-01: 9.0 s",
+                                                                          "Alpha, 2024-02-01: 2.0 s"]
+
+
 @pytest.mark.sphinx("html", testroot="basic")
 def test_table_data_downloads(app: SphinxTestApp) -> None:
     app.build()
