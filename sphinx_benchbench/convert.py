@@ -24,7 +24,7 @@ from .model import Located
 from .paths import inside
 from .yamlsource import DataError, LList, LMap
 
-__all__ = ["DATE_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
+__all__ = ["DATE_PATTERN", "ENV_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
 
 T = TypeVar("T")
 
@@ -32,9 +32,11 @@ T = TypeVar("T")
 IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
+ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _IDENT = re.compile(IDENT_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _URL = re.compile(URL_PATTERN)
+_ENV = re.compile(ENV_PATTERN)
 _MISSING = object()
 
 
@@ -63,7 +65,8 @@ def _type_name(tp: Any) -> str:
     if origin is typing.Annotated:
         base, marker = get_args(tp)[:2]
         return {"path": "a file path", "url": "an http(s) address", "date": "a date (YYYY-MM-DD)",
-                "ident": "an identifier (a-z, 0-9, '-', '_', '.')"}.get(marker, _type_name(base))
+                "ident": "an identifier (a-z, 0-9, '-', '_', '.')",
+                "envname": "an environment variable name"}.get(marker, _type_name(base))
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
     if origin in (list, LList):
@@ -188,6 +191,11 @@ class Converter:
             if not _IDENT.match(value):
                 self.problem(line, f"{what}: {value!r} is not an identifier "
                              "(lower-case letters, digits, '-', '_' and '.')")
+                raise _Invalid
+        elif marker == "envname":
+            if not _ENV.match(value):
+                self.problem(line, f"{what}: {value!r} is not an environment variable name "
+                             "(letters, digits and '_', not starting with a digit)")
                 raise _Invalid
         elif marker == "url":
             if not _URL.match(value):

@@ -82,6 +82,9 @@ NonNegative = Annotated[float, "nonnegative"]
 PositiveInt = Annotated[int, "positive"]
 #: An identifier: lower-case letters, digits, ``-``, ``_`` and ``.``.
 Ident = Annotated[str, "ident"]
+#: An environment variable's name: letters, digits and ``_``, not starting with a
+#: digit.  Anything else would be shell syntax on the page's ``export`` lines.
+EnvName = Annotated[str, "envname"]
 #: Most decimals a metric may show: beyond them a float has no digits to
 #: show, and Python refuses to format with a precision that is too big.
 MAX_DECIMALS = 12
@@ -414,7 +417,7 @@ class Implementation:
     source: Source | None = _f("Where its code comes from.")
     lead: str | None = _f("Sentence before the commands, replacing the one derived from ``source``.")
     setup: list[Step] = _f("Preparation steps, in order.", [])
-    env: dict[str, str] = _f("Environment variables for the commands.", {})
+    env: dict[EnvName, str] = _f("Environment variables for the commands.", {})
     patches: list[Patch] = _f("Patches to apply to the source.", [])
     commands: list[str] = _f("The commands that run the benchmark, in order.", [])
     notes: list[str] = _f("Notes shown after the commands.", [])

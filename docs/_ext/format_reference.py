@@ -22,6 +22,7 @@ def _type_text(tp: Any) -> str:
     if origin is typing.Annotated:
         base, marker, *bounds = get_args(tp)
         text = {"path": "file path", "url": "URL", "date": "date", "ident": "identifier",
+                "envname": "variable name",
                 "nonnegative": "number >= 0", "positive": "integer > 0"}.get(marker, _type_text(base))
         return text + "".join(f", <= {b['maximum']}" for b in bounds)
     if origin is typing.Literal:
