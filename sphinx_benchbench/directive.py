@@ -17,7 +17,7 @@ from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
 from .model import Benchmark, Result
 from .ranking import rank
 from .render import PARTS, Renderer
-from .report import Subtype, warn, warn_data
+from .report import Subtype, at, warn, warn_data
 from .staleness import Policy, Stale, find_stale, merge_policy, site_policy
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class BenchmarkTableDirective(SphinxDirective):
                 continue
             reported.add(id(item.result))
             where = bench.locate(item.result)
-            location = str(where) if where and where.line else f"{where}:" if where else None
+            location = at(where.path, where.line) if where else None
             for problem in item.unparseable:
                 warn(problem, location, Subtype.data)
             if item.reasons:

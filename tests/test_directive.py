@@ -154,6 +154,29 @@ def test_parallel_build_matches_serial(make_app: Callable[..., SphinxTestApp],
         assert a.select_one("div.bb-benchmark") == b.select_one("div.bb-benchmark")
 
 
+def test_parallel_readers_report_each_problem_once(make_app: Callable[..., SphinxTestApp],
+                                                   project: Callable[[str], Path]) -> None:
+    src = project("basic")
+    results = src / "data/toy/results/2024-02-01.yaml"
+    _edit(results, "    value: 6.0", "    value: -6.0")
+    app = make_app("html", srcdir=src, parallel=2)
+    app.build()
+    warnings = [w for w in strip_colors(app.warning.getvalue()).splitlines() if "already registered" not in w]
+    assert warnings == [f"{results}:21: WARNING: results[3].value: must be zero or more, got -6.0 [benchbench.data]"]
+
+
+def test_a_file_without_a_line_is_located_as_sphinx_locates_documents(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    unreadable = src / "data/toy/results/2025-latin1.yaml"
+    unreadable.write_bytes("results: [] # caf\xe9\n".encode("latin-1"))
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    assert warnings.startswith(f"{unreadable}: WARNING: cannot read file: 'utf-8' codec can't decode"), warnings
+
+
 def test_editing_data_rebuilds_exactly_the_pages_that_use_it(
     make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
 ) -> None:

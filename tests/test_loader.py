@@ -336,7 +336,7 @@ def test_no_symlink_leads_out_of_the_data_folder(data: Path, tmp_path: Path, rel
     else:
         assert bench.logos == {} if rel == "logos.yaml" else bench.hardware == {}
     assert check_main([str(data)]) == 1
-    assert f"{refused}:: invalid: points outside the data folder" in capsys.readouterr().out
+    assert f"{refused}: invalid: points outside the data folder" in capsys.readouterr().out
 
 
 def test_logo_twin_outside_the_data_folder_is_refused(data: Path, tmp_path: Path) -> None:
