@@ -269,6 +269,11 @@ def test_an_invalid_value_is_reported_once(data: Path) -> None:
         f"{path}:{line_of(path, 'value:', first=True)}: results[0].value: expected a number, got the text '2.0'"]
 
 
+def test_check_exits_1_for_decimals_it_cannot_show(data: Path) -> None:
+    edit(data / BENCH, "  decimals: 1", "  decimals: 3000000000")
+    assert check_main([str(data), "--current", "python=3.12", "--current", "toylib=1.1"]) == 1
+
+
 def test_one_invalid_sample_drops_the_whole_result(data: Path) -> None:
     path = data / RESULTS
     edit(path, "samples: [2.0, 2.2, 1.8]", 'samples: [2.0, "90", 2.2, -5, .nan, 1.8]')
