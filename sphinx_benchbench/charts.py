@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .model import moment as when
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -33,18 +35,22 @@ class chart(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
     """A chart: ``kind`` (bar or history), ``spec`` (JSON) and ``alt`` (a description)."""
 
 
-def bar_spec(title: str, unit: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rows of ``{"label", "value", "low", "high", "subject", "stale"}`` (low/high: sample range)."""
-    return {"kind": "bar", "title": title, "unit": unit, "rows": rows}
+def bar_spec(title: str, unit: str, decimals: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows of ``{"label", "value", "low", "high", "subject", "stale"}`` (low/high: sample range).
+
+    Values are labelled with the metric's ``decimals``, as the table shows them.
+    """
+    return {"kind": "bar", "title": title, "unit": unit, "decimals": decimals, "rows": rows}
 
 
-def history_spec(title: str, unit: str, series: list[dict[str, Any]]) -> dict[str, Any]:
-    """Series of ``{"label", "points": [[ISO date, value], ...]}``."""
-    return {"kind": "history", "title": title, "unit": unit, "series": series}
+def history_spec(title: str, unit: str, decimals: int, series: list[dict[str, Any]]) -> dict[str, Any]:
+    """Series of ``{"label", "points": [[ISO date, value], ...]}``, labelled with ``decimals``."""
+    return {"kind": "history", "title": title, "unit": unit, "decimals": decimals, "series": series}
 
 
-def make_node(spec: dict[str, Any], alt: str) -> chart:
-    return chart("", kind=spec["kind"], spec=json.dumps(spec, sort_keys=True), alt=alt)
+def make_node(spec: dict[str, Any], alt: str, node_id: str) -> chart:
+    """A chart node; ``node_id`` (unique in the document) prefixes the ids inside its SVG."""
+    return chart("", kind=spec["kind"], spec=json.dumps(spec, sort_keys=True), alt=alt, ids=[node_id])
 
 
 def spec_hash(spec_json: str) -> str:
@@ -61,7 +67,13 @@ def _e(text: object) -> str:
 
 
 def _fmt(value: float) -> str:
+    """An axis label: a round figure, not a measured value."""
     return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+
+
+def _value(spec: dict[str, Any], value: float) -> str:
+    """A measured value, with the metric's decimals (as in the table)."""
+    return f"{value:.{spec['decimals']}f}"
 
 
 def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
@@ -85,24 +97,16 @@ def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
                    f'font-size="13">{_e(row["label"])}</text>')
         out.append(f'<rect class="{css}" x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
                    f'fill="{PALETTE[0]}" fill-opacity="{0.45 if row.get("stale") else 0.9}">'
-                   f'<title>{_e(row["label"])}: {_fmt(row["value"])} {_e(spec["unit"])}</title></rect>')
+                   f'<title>{_e(row["label"])}: {_value(spec, row["value"])} {_e(spec["unit"])}</title></rect>')
         if row.get("low") is not None and row.get("high") is not None:
             x1, x2, ym = label_w + row["low"] * scale, label_w + row["high"] * scale, y + row_h / 2
             out.append(f'<path class="bb-errorbar" d="M{x1:.1f} {ym:.1f}H{x2:.1f}M{x1:.1f} {ym - 5:.1f}V{ym + 5:.1f}'
                        f'M{x2:.1f} {ym - 5:.1f}V{ym + 5:.1f}" stroke="currentColor" stroke-width="1.5" fill="none"/>')
         end = label_w + max(w, (row.get("high") or 0) * scale) + 6
-        out.append(f'<text x="{end:.1f}" y="{y + 16}" fill="currentColor" font-size="12">{_fmt(row["value"])}'
+        out.append(f'<text x="{end:.1f}" y="{y + 16}" fill="currentColor" font-size="12">{_value(spec, row["value"])}'
                    + (" (stale)" if row.get("stale") else "") + "</text>")
     out.append("</svg>")
     return "".join(out)
-
-
-def when(text: str) -> dt.datetime:
-    """A recorded date or timestamp as a point in time (months and days start at midnight UTC)."""
-    text = text + "-01" if len(text) == 7 else text
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) > 10 else \
-        dt.datetime.fromisoformat(text + "T00:00:00+00:00")
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _label(moment: dt.datetime, same_day: bool) -> str:
@@ -143,7 +147,7 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
         out.append(f'<path d="{path}" stroke="{colour}" stroke-width="2" fill="none"/>')
         for (x, y), (d, v) in zip(coords, s["points"], strict=True):
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{_e(s["label"])}, {_e(d[:10])}: {_fmt(v)} {_e(spec["unit"])}</title></circle>')
+                       f'<title>{_e(s["label"])}, {_e(d[:10])}: {_value(spec, v)} {_e(spec["unit"])}</title></circle>')
         ly = top + 14 + n * 18
         out.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{width - right + 28}" y="{ly}" fill="currentColor" font-size="12">'
@@ -152,28 +156,36 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     return "".join(out)
 
 
-def cached_svg(doctreedir: Path, spec_json: str, alt: str) -> str:
-    """The SVG of a spec, from the on-disk cache (beside the doctrees) when it was drawn before."""
+def cached_svg(doctreedir: Path, spec_json: str, alt: str, prefix: str) -> str:
+    """The SVG of a spec, from the on-disk cache (beside the doctrees) when it was drawn before.
+
+    The cache holds one drawing per spec, its element ids made from the spec's
+    hash; they are renamed with ``prefix`` here, so that two identical charts
+    on one page do not share ids (and ``aria-labelledby`` finds its own).
+    """
     key = spec_hash(spec_json + alt)
     folder = doctreedir / "benchbench-charts"
     path = folder / f"{key}.svg"
     if path.is_file():
-        return path.read_text(encoding="utf-8")
-    spec = json.loads(spec_json)
-    svg = (bar_svg if spec["kind"] == "bar" else history_svg)(spec, key, alt)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    tmp.write_text(svg, encoding="utf-8")
-    os.replace(tmp, path)  # parallel writers produce the same bytes; the last rename wins
-    return svg
+        svg = path.read_text(encoding="utf-8")
+    else:
+        spec = json.loads(spec_json)
+        svg = (bar_svg if spec["kind"] == "bar" else history_svg)(spec, key, alt)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(svg, encoding="utf-8")
+        os.replace(tmp, path)  # parallel writers produce the same bytes; the last rename wins
+    return svg.replace(f"bb-{key}-", f"{prefix}-")
 
 
 # -- builders ---------------------------------------------------------------
 
 
 def visit_chart_html(self: Any, node: chart) -> None:
-    svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"])
-    self.body.append(f'<figure class="bb-figure">{svg}<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
+    node_id = node["ids"][0]
+    svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"], node_id)
+    self.body.append(f'<figure class="bb-figure" id="{_e(node_id)}">{svg}'
+                     f'<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
     raise nodes.SkipNode
 
 
@@ -197,7 +209,7 @@ def visit_chart_latex(self: Any, node: chart) -> None:
             if row.get("low") is not None and row.get("high") is not None:
                 a, b = 0.1 + 8 * row["low"] / top, 0.1 + 8 * row["high"] / top
                 lines.append(rf"\draw ({a:.2f},{y:.2f}) -- ({b:.2f},{y:.2f});")
-            label = _fmt(row["value"]) + (" (stale)" if row.get("stale") else "")
+            label = _value(spec, row["value"]) + (" (stale)" if row.get("stale") else "")
             lines.append(rf"\node[anchor=west] at ({0.2 + w:.2f},{y:.2f}) {{{_tex(label)}}};")
     else:
         points = [(when(d), v) for s in spec["series"] for d, v in s["points"]]
@@ -226,7 +238,7 @@ def visit_chart_text(self: Any, node: chart) -> None:
         for row in spec["rows"]:
             bar = "#" * max(1, round(40 * row["value"] / top))
             stale = " (stale)" if row.get("stale") else ""
-            self.add_text(f"{row['label']:<{width}} {bar} {_fmt(row['value'])}{stale}\n")
+            self.add_text(f"{row['label']:<{width}} {bar} {_value(spec, row['value'])}{stale}\n")
     self.add_text(f"[{node['alt']}]\n")
     self.end_state(wrap=False)
     raise nodes.SkipNode

@@ -47,6 +47,11 @@ def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[P
     return policy, versions, errors
 
 
+def _at(item: dict[str, Any]) -> str:
+    """``file:line``, or the file alone when the line is unknown."""
+    return f"{item['file']}:{item['line']}" if item["line"] else item["file"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sphinx_benchbench check", description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=Path("data"), help="data folder (default: data)")
@@ -85,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"invalid": invalid, "stale": stale}, indent=2))
     else:
         for p in invalid:
-            print(f"{p['file']}:{p['line'] or ''}: invalid: {p['message']}")
+            print(f"{_at(p)}: invalid: {p['message']}")
         for s in stale:
-            print(f"{s['file']}:{s['line'] or ''}: stale: {s['benchmark']}/{s['implementation']}: "
+            print(f"{_at(s)}: stale: {s['benchmark']}/{s['implementation']}: "
                   f"{'; '.join(s['reasons'])} (refresh: {s['refresh']})")
         if not invalid and not stale:
             print("no invalid or stale results")

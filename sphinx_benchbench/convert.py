@@ -21,9 +21,10 @@ import typing
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .model import Located
+from .paths import inside
 from .yamlsource import DataError, LList, LMap
 
-__all__ = ["DATE_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
+__all__ = ["DATE_PATTERN", "ENV_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
 
 T = TypeVar("T")
 
@@ -31,9 +32,11 @@ T = TypeVar("T")
 IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
+ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _IDENT = re.compile(IDENT_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _URL = re.compile(URL_PATTERN)
+_ENV = re.compile(ENV_PATTERN)
 _MISSING = object()
 
 
@@ -62,7 +65,8 @@ def _type_name(tp: Any) -> str:
     if origin is typing.Annotated:
         base, marker = get_args(tp)[:2]
         return {"path": "a file path", "url": "an http(s) address", "date": "a date (YYYY-MM-DD)",
-                "ident": "an identifier (a-z, 0-9, '-', '_', '.')"}.get(marker, _type_name(base))
+                "ident": "an identifier (a-z, 0-9, '-', '_', '.')",
+                "envname": "an environment variable name"}.get(marker, _type_name(base))
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
     if origin in (list, LList):
@@ -120,8 +124,13 @@ class Converter:
         if origin in (Union, types.UnionType):
             return self.union(tp, value, line, what)
         if origin is typing.Annotated:
-            base, marker = get_args(tp)[:2]
-            return self.annotated(marker, self.value(base, value, line, what), line, what)
+            base, marker, *bounds = get_args(tp)
+            value = self.annotated(marker, self.value(base, value, line, what), line, what)
+            maximum = bounds[0]["maximum"] if bounds else None
+            if maximum is not None and value > maximum:
+                self.problem(line, f"{what}: must be at most {maximum}, got {value!r}")
+                raise _Invalid
+            return value
         if origin is Literal:
             if value not in get_args(tp) or isinstance(value, bool) != isinstance(get_args(tp)[0], bool):
                 self.bad(line, what, tp, value)
@@ -183,6 +192,11 @@ class Converter:
                 self.problem(line, f"{what}: {value!r} is not an identifier "
                              "(lower-case letters, digits, '-', '_' and '.')")
                 raise _Invalid
+        elif marker == "envname":
+            if not _ENV.match(value):
+                self.problem(line, f"{what}: {value!r} is not an environment variable name "
+                             "(letters, digits and '_', not starting with a digit)")
+                raise _Invalid
         elif marker == "url":
             if not _URL.match(value):
                 self.problem(line, f"{what}: {value!r} is not an http(s) address")
@@ -213,7 +227,7 @@ class Converter:
             self.problem(line, f"{what}: {value!r} must be a relative path inside the data folder")
             raise _Invalid
         resolved = os.path.realpath(os.path.join(os.path.dirname(self.path), value))
-        if os.path.commonpath([resolved, self.root]) != self.root:
+        if not inside(self.root, resolved):
             self.problem(line, f"{what}: {value!r} points outside the data folder; refusing to read it")
             raise _Invalid
         if not os.path.isfile(resolved):
@@ -260,6 +274,7 @@ class Converter:
                 self.problem(value.line_of(key) if isinstance(value, LMap) else line,
                              f"{prefix}{key}: unknown key{hint}")
         kwargs: dict[str, Any] = {}
+        invalid: set[str] = set()
         ok = True
         for name, f in fields.items():
             raw = value.get(name, _MISSING)
@@ -270,13 +285,18 @@ class Converter:
                     ok = False
                 continue
             field_line = value.line_of(name) if isinstance(value, LMap) else line
+            found = len(self.problems)
             try:
                 kwargs[name] = self.value(hints[name], raw, field_line, f"{prefix}{name}")
             except _Invalid:
                 ok = ok and not required
+                invalid.add(name)
+            if f.metadata.get("vital") and len(self.problems) > found:
+                self.problem(field_line, f"{prefix}{name} is invalid, so this {cls.__name__.lower()} is ignored")
+                ok = False
         if not ok:
             raise _Invalid
         obj = cls(**kwargs)
         key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
-        self.where[id(obj)] = Located(self.path, line, key_lines)
+        self.where[id(obj)] = Located(self.path, line, key_lines, frozenset(invalid))
         return obj

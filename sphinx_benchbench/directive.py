@@ -14,10 +14,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from .dependencies import note_files
 from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
-from .model import Benchmark, Logo, Result
+from .model import Benchmark, Result
 from .ranking import rank
 from .render import PARTS, Renderer
-from .report import Subtype, warn, warn_data
+from .report import Subtype, at, warn, warn_data
 from .staleness import Policy, Stale, find_stale, merge_policy, site_policy
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = ["BenchmarkTableDirective", "forget_loaded", "resolve_data_dir"]
-
-_RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 
 
 @dataclass
@@ -96,15 +94,15 @@ class BenchmarkTableDirective(SphinxDirective):
                                     classes=["bb-error"])]
         parts = self.parts()
         impl_ids = self.implementations(bench)
-        baseline = self.options.get("baseline", bench.definition.display.baseline)
-        if baseline == "none":
-            baseline = None
-        elif baseline and bench.implementation(baseline) is None:
-            self.warn(f"baseline {baseline!r} is not an implementation of {name!r}")
-            baseline = None
+        baseline = self.baseline(bench, impl_ids)
         tables = rank(bench, impl_ids, baseline, self.options.get("hardware"))
         if self.options.get("hardware") and not tables:
             self.warn(f"no results of {name!r} on hardware {self.options['hardware']!r}")
+        for table in tables:
+            if baseline and table.baseline is None and any(row.impl.id == baseline for row in table.rows):
+                on = f" on {table.label}" if table.label else ""
+                self.warn(f"baseline {baseline!r} has the value 0{on}: no relative column (nothing can be "
+                          "relative to 0)")
         stale = self.stale(bench, [row.result for table in tables for row in table.rows])
         renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids, stale)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
@@ -148,7 +146,7 @@ class BenchmarkTableDirective(SphinxDirective):
                 continue
             reported.add(id(item.result))
             where = bench.locate(item.result)
-            location = str(where) if where and where.line else f"{where}:" if where else None
+            location = at(where.path, where.line) if where else None
             for problem in item.unparseable:
                 warn(problem, location, Subtype.data)
             if item.reasons:
@@ -157,8 +155,25 @@ class BenchmarkTableDirective(SphinxDirective):
                      location, Subtype.stale)
         return {id(item.result): item for item in found if item.reasons}
 
+    def baseline(self, bench: Benchmark, impl_ids: list[str] | None) -> str | None:
+        """The ``:baseline:`` option, or the data's ``display.baseline``, when it can be used."""
+        given = self.options.get("baseline")
+        baseline = given or bench.definition.display.baseline
+        if baseline == "none":
+            return None
+        if baseline and bench.implementation(baseline) is None:
+            self.warn(f"baseline {baseline!r} is not an implementation of {bench.id!r}")
+            return None
+        if given and impl_ids is not None and given not in impl_ids:
+            self.warn(f"baseline {given!r} is not among :implementations:, so there is no relative column")
+            return None
+        return baseline
+
     def parts(self) -> list[str]:
         parts = _list(self.options.get("parts", " ".join(PARTS)))
+        if not parts:
+            self.warn(f":parts: names no part; showing all ({', '.join(PARTS)})")
+            return list(PARTS)
         unknown = [p for p in parts if p not in PARTS]
         if unknown:
             self.warn(f"unknown part(s) {', '.join(unknown)} in :parts: (known: {', '.join(PARTS)})")
@@ -168,20 +183,18 @@ class BenchmarkTableDirective(SphinxDirective):
         if "implementations" not in self.options:
             return None
         wanted = _list(self.options["implementations"])
+        if not wanted:
+            self.warn(":implementations: names no implementation; showing all")
+            return None
         for impl_id in wanted:
             if bench.implementation(impl_id) is None:
                 self.warn(f"{impl_id!r} is not an implementation of {bench.id!r}")
         return wanted
 
-    def image_uri(self, logo: Logo) -> str | None:
-        """Image URI relative to this document; ``stem.*`` when raster twins exist."""
-        if not logo.image:
-            return logo.url
+    def image_uri(self, path: str) -> str:
+        """The URI of an image file (or ``stem.*``) relative to this document."""
         docdir = os.path.dirname(self.env.doc2path(self.env.docname))
-        stem, ext = os.path.splitext(logo.image)
-        twins = ext.lower() == ".svg" and any(os.path.isfile(stem + e) for e in _RASTER_OR_PDF)
-        uri = os.path.relpath(stem + ".*" if twins else logo.image, docdir)
-        return uri.replace(os.sep, "/")
+        return os.path.relpath(path, docdir).replace(os.sep, "/")
 
     def new_id(self, name: str) -> str:
         """An id unique within the document, stable across rebuilds."""

@@ -11,6 +11,8 @@ from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .downloads import setup_downloads
 from .html import setup_html
+from .logos import setup_logos
+from .report import setup_report
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -45,7 +47,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "Results older than this many days are stale (default: no limit).",
     )
     app.add_directive("benchmark-table", BenchmarkTableDirective)
+    setup_report(app)
     setup_html(app)
+    setup_logos(app)
     setup_dependencies(app)
     setup_charts(app)
     setup_downloads(app)

@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from .convert import Converter
 from .model import (
-    STATISTICS,
     Benchmark,
     BenchmarkFile,
     Hardware,
@@ -31,7 +30,9 @@ from .model import (
     LogosFile,
     Result,
     ResultsFile,
+    statistic_of,
 )
+from .paths import OUTSIDE, inside
 from .yamlsource import DataError, load_yaml
 
 __all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
@@ -40,6 +41,8 @@ BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
 HARDWARE_FILE = "hardware.yaml"
 RESULTS_DIR = "results"
+#: Twins of an SVG logo that builders which cannot show SVG (LaTeX) use instead.
+RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -64,6 +67,9 @@ class _Load:
 
     def file(self, cls: type, path: str):
         self.files.append(path)
+        if not inside(self.root, path):
+            self.problems.append(DataError(path, None, f"{OUTSIDE}; refusing to read it"))
+            return None
         try:
             data = load_yaml(path)
         except DataError as exc:
@@ -111,6 +117,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
     patch_text = _read_patches(load, definition)
     results = _load_results(load, folder, definition, hardware)
     load.files.extend(sorted(patch_text))
+    twinned = _twinned_logos(load, logos)
     bench = Benchmark(
         id=name,
         folder=folder,
@@ -121,6 +128,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
         patch_text=patch_text,
         files=load.files,
         where=load.where,
+        twinned=twinned,
     )
     return bench, load.problems
 
@@ -177,6 +185,31 @@ def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
     return texts
 
 
+def _twinned_logos(load: _Load, logos: dict[str, Logo]) -> set[str]:
+    """SVG logo images with a raster or PDF twin (same stem) that builders may use instead.
+
+    The directive then names the image ``stem.*`` and Sphinx picks a candidate
+    among *every* file of that stem, so all of them must be inside the data
+    folder; otherwise the SVG is used alone and the twin is reported.
+    """
+    out: set[str] = set()
+    for logo_id, logo in logos.items():
+        if not logo.image or os.path.splitext(logo.image)[1].lower() != ".svg":
+            continue
+        stem = os.path.splitext(logo.image)[0]
+        siblings = sorted(p for p in glob.glob(glob.escape(stem) + ".*") if p != logo.image)
+        outside = [p for p in siblings if not inside(load.root, p)]
+        if outside:
+            names = ", ".join(os.path.basename(p) for p in outside)
+            svg = os.path.basename(logo.image)
+            load.problem(logo, f"logos.{logo_id}.image: {names} beside {svg} {OUTSIDE}; using the SVG alone",
+                         "image")
+        elif any(os.path.splitext(p)[1].lower() in RASTER_OR_PDF for p in siblings):
+            out.add(logo.image)
+            load.files.extend(siblings)
+    return out
+
+
 def _load_results(
     load: _Load, folder: str, definition: BenchmarkFile, hardware: dict[str, Hardware]
 ) -> list[Result]:
@@ -194,20 +227,21 @@ def _load_results(
                 load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored", "hardware")
                 continue
             if not result.samples and result.value is None:
-                given = load.where[id(result)].key_lines
-                if "value" not in given and "samples" not in given:  # else already reported
-                    load.problem(result, "a result needs a value or samples; ignored")
+                where = load.where[id(result)]
+                if "value" not in where.invalid:  # else already reported
+                    given = next((k for k in ("value", "samples") if k in where.key_lines), None)
+                    load.problem(result, "a result needs a value or samples; ignored", given)
                 continue
-            if result.samples and result.value is not None:
-                expected = float(STATISTICS[definition.metric.statistic](result.samples))
-                if abs(expected - result.value) > 1e-9 * max(1.0, abs(expected)):
-                    load.problem(
-                        result,
-                        f"value {result.value} is not the {definition.metric.statistic} "
-                        f"of its samples ({expected:g}); showing the {definition.metric.statistic}",
-                        "value",
-                    )
-                    result = load.replace(result, value=None)
+            statistic = definition.metric.statistic
+            expected = statistic_of(statistic, result.samples) if result.samples else None
+            if result.samples and expected is None:
+                load.problem(result, f"the {statistic} of the samples is not a finite number; ignored", "samples")
+                continue
+            if (expected is not None and result.value is not None
+                    and abs(expected - result.value) > 1e-9 * max(1.0, abs(expected))):
+                load.problem(result, f"value {result.value} is not the {statistic} of its samples ({expected:g}); "
+                             f"showing the {statistic}", "value")
+                result = load.replace(result, value=None)
             out.append(result)
     return out
 

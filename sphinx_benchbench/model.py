@@ -26,11 +26,13 @@ apart from what merely describes a result (software versions, dates, who).
 # hints on every load, and real annotation objects cost nothing to read while
 # strings must be compiled and evaluated (measured: most of a cold build's cost).
 import datetime as dt
+import math
 import statistics
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 __all__ = [
+    "MAX_DECIMALS",
     "SOFTWARE_NAMES",
     "STATISTICS",
     "Accelerator",
@@ -61,7 +63,9 @@ __all__ = [
     "Url",
     "Window",
     "doc",
+    "moment",
     "software_name",
+    "statistic_of",
 ]
 
 #: A file path relative to the file that names it, which must stay inside the
@@ -78,9 +82,28 @@ NonNegative = Annotated[float, "nonnegative"]
 PositiveInt = Annotated[int, "positive"]
 #: An identifier: lower-case letters, digits, ``-``, ``_`` and ``.``.
 Ident = Annotated[str, "ident"]
+#: An environment variable's name: letters, digits and ``_``, not starting with a
+#: digit.  Anything else would be shell syntax on the page's ``export`` lines.
+EnvName = Annotated[str, "envname"]
+#: Most decimals a metric may show: beyond them a float has no digits to
+#: show, and Python refuses to format with a precision that is too big.
+MAX_DECIMALS = 12
 
 #: How a result's value is derived from repeated runs' samples.
 STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
+
+
+def statistic_of(statistic: str, samples: list[float]) -> float | None:
+    """The named statistic of ``samples``, or ``None`` when it is not a finite number.
+
+    Finite samples can still overflow: ``fmean`` raises ``OverflowError`` on
+    [1.7e308, 1.7e308] and ``median`` averages them to ``inf``.
+    """
+    try:
+        value = float(STATISTICS[statistic](samples))
+    except (OverflowError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def doc(text: str, **extra: object) -> dict[str, object]:
@@ -89,6 +112,9 @@ def doc(text: str, **extra: object) -> dict[str, object]:
 
 
 def _f(text: str, default: object = None, **extra: object):
+    """An optional field.  ``vital=True`` in ``extra``: a problem anywhere in its value
+    drops the whole object instead of the field falling back to its default (a
+    result must not be shown on the wrong hardware, or from part of its samples)."""
     if isinstance(default, (list, dict)):
         factory = type(default)
         return field(default_factory=factory, metadata=doc(text, **extra))
@@ -118,6 +144,19 @@ SOFTWARE_NAMES = {
 
 
 
+def moment(text: str) -> dt.datetime:
+    """A recorded date or timestamp as a point in time, timezone-aware.
+
+    Months and days start at midnight UTC, and a timestamp without a zone is
+    taken as UTC, so every recording compares with every other.
+    """
+    text = text + "-01" if len(text) == 7 else text
+    if len(text) == 10:
+        text += "T00:00:00+00:00"
+    point = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return point if point.tzinfo else point.replace(tzinfo=dt.timezone.utc)
+
+
 def software_name(key: str) -> str:
     """How a package key of ``software`` is written for readers (``torch`` -> ``PyTorch``)."""
     return SOFTWARE_NAMES.get(key, key)
@@ -135,7 +174,8 @@ class Logo:
     image: FilePath | None = _f(
         "Local image file, relative to ``logos.yaml``.  Copied into the build, so "
         "offline builds and PDFs show it.  Put a PNG or PDF next to an SVG with the "
-        "same stem and builders that cannot show SVG (LaTeX) use that instead."
+        "same stem and builders that cannot show SVG (LaTeX) use that instead; without "
+        "one they show the name."
     )
     url: Url | None = _f("Remote image address, used only when there is no local ``image``.")
     link: Url | None = _f("Where the logo links to (the project's home page).")
@@ -172,10 +212,19 @@ class Hardware:
 
     @property
     def identity(self) -> tuple[object, ...]:
-        """What makes two machines comparable (the label is only a description)."""
+        """What makes two machines comparable: results ranked together share it.
+
+        The accelerators (model, count and memory) and their interconnect; on
+        a machine without accelerators, the CPU model and the number of CPUs.
+        The label only describes a machine, unless a profile gives none of
+        these: then two differently labelled machines are not assumed equal.
+        """
         acc = self.accelerator
-        acc_id = (acc.model, acc.count) if acc else None
-        return (acc_id, self.interconnect, None if acc else self.cpu)
+        acc_id = (acc.model, acc.count, acc.memory_gb) if acc else None
+        cpu_id = None if acc else (self.cpu, self.cpu_count)
+        if acc is None and self.interconnect is None and cpu_id == (None, None):
+            return (None, None, None, self.label)
+        return (acc_id, self.interconnect, cpu_id, None)
 
 
 @dataclass(frozen=True)
@@ -197,7 +246,9 @@ class Metric:
     unit: str = _req("Unit, e.g. ``img/s``; shown in the header.")
     direction: Literal["higher", "lower"] = _req("Whether higher or lower is better.")
     key: Ident = _f("Machine name of the metric.", "value")
-    decimals: Annotated[int, "nonnegative"] = _f("Decimals shown in the table.", 0)
+    decimals: Annotated[int, "nonnegative", {"maximum": MAX_DECIMALS}] = _f(
+        f"Decimals shown in the table and the charts, 0 to {MAX_DECIMALS}.", 0
+    )
     statistic: Literal["median", "mean", "min", "max"] = _f(
         "Which statistic of repeated runs a result's value is (and the table shows).",
         "median",
@@ -372,7 +423,7 @@ class Implementation:
     source: Source | None = _f("Where its code comes from.")
     lead: str | None = _f("Sentence before the commands, replacing the one derived from ``source``.")
     setup: list[Step] = _f("Preparation steps, in order.", [])
-    env: dict[str, str] = _f("Environment variables for the commands.", {})
+    env: dict[EnvName, str] = _f("Environment variables for the commands.", {})
     patches: list[Patch] = _f("Patches to apply to the source.", [])
     commands: list[str] = _f("The commands that run the benchmark, in order.", [])
     notes: list[str] = _f("Notes shown after the commands.", [])
@@ -469,10 +520,17 @@ class Result:
         "The result, in the metric's unit.  Optional when ``samples`` are given: it is "
         "then the metric's statistic of them."
     )
-    samples: list[NonNegative] = _f("Value of each repeated run.", [])
+    samples: list[NonNegative] = _f(
+        "Value of each repeated run.  One invalid sample leaves the whole result out: a figure is never "
+        "computed from part of what was recorded.",
+        [],
+        vital=True,
+    )
     hardware: Ident | Hardware | None = _f(
         "Hardware profile id from ``hardware.yaml``, or a full description "
-        "(the runners record one).  Defaults to the benchmark's."
+        "(the runners record one).  Defaults to the benchmark's; a malformed description "
+        "leaves the result out rather than falling back to the default.",
+        vital=True,
     )
     software: dict[str, str] = _f(
         "Versions of the software it ran with, by package (``python``, ``cuda``, "
@@ -496,6 +554,11 @@ class Result:
         if self.value is not None:
             return self.value
         return float(STATISTICS[statistic](self.samples))
+
+    @property
+    def moment(self) -> dt.datetime:
+        """When it was recorded, as a timezone-aware point in time (see :func:`moment`)."""
+        return moment(self.recorded)
 
     @property
     def date(self) -> dt.date:
@@ -525,6 +588,8 @@ class Located:
     path: str
     line: int | None
     key_lines: dict[str, int] = field(default_factory=dict)
+    #: Keys whose values were invalid: reported already, and left at their default.
+    invalid: frozenset[str] = frozenset()
 
     def at(self, key: str | None) -> "Located":
         """The location of one key of the object (the object's own if unknown)."""
@@ -551,6 +616,8 @@ class Benchmark:
     patch_text: dict[str, str]
     files: list[str]
     where: dict[int, Located] = field(default_factory=dict)
+    #: SVG logo images (paths) whose raster or PDF twins are inside the data folder.
+    twinned: set[str] = field(default_factory=set)
 
     def locate(self, obj: object) -> Located | None:
         return self.where.get(id(obj))

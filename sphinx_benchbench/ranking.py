@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .model import Benchmark, Hardware, Implementation, Result
 
-__all__ = ["Row", "Table", "hardware_key", "rank"]
+__all__ = ["Row", "Table", "current_results", "group_label", "hardware_key", "rank"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Table:
     hardware: Hardware | None
     rows: list[Row]
     baseline: str | None
+    #: The hardware as the caption names it; ``None`` when it was not recorded.
+    label: str | None = None
 
 
 def hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
@@ -59,15 +61,16 @@ def hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
 def current_results(bench: Benchmark, impl_ids: list[str]) -> list[Result]:
     """The newest result of each implementation on each kind of hardware.
 
-    Superseded results stay in history but are not shown.  Among results of
-    the same day, the one recorded last (file order) wins.
+    Superseded results stay in history but are not shown.  Results are
+    compared by their full timestamp (a day starts at midnight UTC); among
+    results recorded at the same moment, the last in file order wins.
     """
     newest: dict[tuple[str, tuple[object, ...]], Result] = {}
     for result in bench.results:
         if result.superseded or result.implementation not in impl_ids:
             continue
         key = (result.implementation, hardware_key(bench, result))
-        if key not in newest or result.date >= newest[key].date:
+        if key not in newest or result.moment >= newest[key].moment:
             newest[key] = result
     return list(newest.values())
 
@@ -92,13 +95,13 @@ def rank(
     position = {impl_id: n for n, impl_id in enumerate(order)}
     statistic = definition.metric.statistic
     groups: dict[tuple[object, ...], list[Row]] = {}
-    hw_of: dict[tuple[object, ...], Hardware | None] = {}
+    hw_of: dict[tuple[object, ...], list[Hardware]] = {}
     for result in current_results(bench, order):
         hw = bench.hardware_of(result)
         if hardware and not _matches(bench, result, hw, hardware):
             continue
         key = hardware_key(bench, result)
-        hw_of.setdefault(key, hw)
+        hw_of.setdefault(key, []).extend([hw] if hw else [])
         impl = bench.implementation(result.implementation)
         assert impl is not None  # the loader drops results of unknown implementations
         groups.setdefault(key, []).append(Row(impl, result, result.stat(statistic)))
@@ -107,15 +110,36 @@ def rank(
     for key, rows in groups.items():
         rows.sort(key=lambda r: position[r.impl.id])
         rows.sort(key=lambda r: sign * r.value)  # stable: ties keep the listed order
-        base = next((r for r in rows if r.impl.id == baseline), None)
-        if base is not None and base.value > 0:
+        base = next((r for r in rows if r.impl.id == baseline and r.value > 0), None)  # nothing is relative to 0
+        if base is not None:
             rows = [
                 Row(r.impl, r.result, r.value, _relative(r.value, base.value, sign)) for r in rows
             ]
-        tables.append(Table(hw_of[key], rows, base.impl.id if base else None))
+        machines = hw_of[key]
+        tables.append(Table(machines[0] if machines else None, rows, base.impl.id if base else None,
+                            group_label(machines)))
     # Tables with the most rows first; the order of first appearance breaks ties.
     tables.sort(key=lambda t: -len(t.rows))
     return tables
+
+
+def group_label(machines: list[Hardware]) -> str | None:
+    """What a table's caption calls the machines its rows ran on (which share an identity).
+
+    Their label when they all have the same one; otherwise what they have in
+    common, so a caption never names one machine for rows measured on others.
+    """
+    labels = list(dict.fromkeys(hw.label for hw in machines))
+    if len(labels) <= 1:
+        return labels[0] if labels else None
+    hw = machines[0]
+    acc = hw.accelerator
+    if acc:
+        text = f"{acc.count}x {acc.model}" + (f" ({acc.memory_gb:g} GiB)" if acc.memory_gb is not None else "")
+    else:
+        count = f"{hw.cpu_count} CPUs" if hw.cpu_count else None
+        text = f"{hw.cpu} ({count})" if hw.cpu and count else hw.cpu or count or ""
+    return ", ".join(part for part in (text, hw.interconnect) if part)
 
 
 def _relative(value: float, base: float, sign: int) -> float | None:

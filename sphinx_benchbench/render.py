@@ -17,6 +17,7 @@ from docutils import nodes
 
 from .charts import bar_spec, history_spec, make_node
 from .downloads import make_downloads
+from .logos import LOGO_CLASSES, SOURCE
 from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
 from .ranking import Row, Table, hardware_key
 from .staleness import Stale
@@ -60,14 +61,13 @@ def month(result: Result) -> str:
 class Renderer:
     """Makes the nodes of one directive.
 
-    :param image_uri: turns a logo into an image URI for the current document,
-        or ``None`` when it has no image.
+    :param image_uri: turns an image file's path into a URI for the current document.
     :param new_id: returns an id unique in the document for the given name.
     """
 
     bench: Benchmark
     tables: list[Table]
-    image_uri: Callable[[Logo], str | None]
+    image_uri: Callable[[str], str]
     new_id: Callable[[str], str]
     #: Implementations the directive shows (``None``: all).
     impl_ids: list[str] | None = None
@@ -89,7 +89,7 @@ class Renderer:
     def environment(self) -> list[nodes.Node]:
         d = self.bench.definition
         items: list[tuple[str, list[nodes.Node]]] = []
-        hardware = [t.hardware.label if t.hardware else "not recorded" for t in self.tables]
+        hardware = [t.label or "not recorded" for t in self.tables]
         if hardware:
             items.append(("Hardware", [_text("; ".join(hardware) + ".")]))
         software = self._software()
@@ -198,7 +198,7 @@ class Renderer:
                     "implementation": row.impl.id, "name": row.impl.name, "value": row.value,
                     "unit": metric.unit, "relative": row.relative, "samples": list(r.samples),
                     "recorded": r.recorded, "status": r.status, "by": r.provenance.by,
-                    "hardware": table.hardware.label if table.hardware else None,
+                    "hardware": hw.label if (hw := self.bench.hardware_of(r)) else None,
                     "stale": stale.reason if stale else None,
                 })
         return {"benchmark": self.bench.id, "title": self.bench.definition.title, "metric": metric.label,
@@ -217,10 +217,11 @@ class Renderer:
                 "high": max(row.samples) if len(row.samples) > 1 else None,
                 "stale": id(row.result) in self.stale,
             } for row in table.rows]
-            where = f" on {table.hardware.label}" if table.hardware else ""
+            where = f" on {table.label}" if table.label else ""
             alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
                    + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
-            out.append(make_node(bar_spec(f"{self.bench.definition.title}{where}", metric.unit, rows), alt))
+            spec = bar_spec(f"{self.bench.definition.title}{where}", metric.unit, metric.decimals, rows)
+            out.append(make_node(spec, alt, self.new_id(f"bb-chart-{self.bench.id}")))
         return out
 
     def history(self) -> list[nodes.Node]:
@@ -233,7 +234,7 @@ class Renderer:
             for row in table.rows:
                 results = [r for r in self.bench.results
                            if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]
-                results.sort(key=lambda r: r.recorded)
+                results.sort(key=lambda r: r.moment)
                 series.append({"label": row.impl.name,
                                "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
             if max((len(s["points"]) for s in series), default=0) < 2:
@@ -241,7 +242,8 @@ class Renderer:
             alt = (f"Line chart of {metric.label.lower()} ({metric.unit}) over time: "
                    + "; ".join(f"{s['label']}: " + ", ".join(f"{p[1]:.{metric.decimals}f} on {p[0][:10]}"
                                                              for p in s["points"]) for s in series) + ".")
-            out.append(make_node(history_spec(f"{self.bench.definition.title} over time", metric.unit, series), alt))
+            spec = history_spec(f"{self.bench.definition.title} over time", metric.unit, metric.decimals, series)
+            out.append(make_node(spec, alt, self.new_id(f"bb-history-{self.bench.id}")))
         return out
 
     def _stale_note(self) -> nodes.note:
@@ -262,8 +264,8 @@ class Renderer:
             base = self.bench.implementation(table.baseline)
             headers.append(f"Relative to {base.name if base else table.baseline}")
         node = nodes.table(classes=["bb-table"])
-        if caption and table.hardware:
-            node += nodes.title("", table.hardware.label)
+        if caption:
+            node += nodes.title("", table.label or "hardware not recorded")
         body_cells = []
         for row in table.rows:
             cells = [self._label(row.impl), self._value(row)]
@@ -298,19 +300,32 @@ class Renderer:
         return row
 
     def _image(self, logo: Logo, classes: list[str]) -> nodes.Node | None:
-        uri = self.image_uri(logo)
+        """The logo's image, or ``None`` when it has none.
+
+        An SVG with a raster or PDF twin is named ``stem.*``, so each builder
+        picks the format it can show (the loader checked every such file).
+        """
+        uri = logo.url
+        if logo.image:
+            twinned = logo.image in self.bench.twinned
+            uri = self.image_uri(os.path.splitext(logo.image)[0] + ".*" if twinned else logo.image)
         if not uri:
             return None
-        image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=classes)
+        # Not linked to the image file, as Sphinx links scaled images: an SVG opened
+        # from the site's own origin would run any script it holds.
+        image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=[*classes, "no-scaled-link"])
+        where = self.bench.locate(logo)
+        if where is not None:
+            image[SOURCE] = str(where.at("image"))  # for the warning of builders that cannot show SVG
         return _link([image], logo.link)
 
     def _label(self, impl: Implementation) -> list[nodes.Node]:
         logos = self.bench.logos
         logo = logos.get(impl.logo) if impl.logo else None
-        image = self._image(logo, ["bb-logo"]) if logo else None
+        image = self._image(logo, [LOGO_CLASSES[0]]) if logo else None
         out = [image or _link(impl.table_label, impl.link)]
         for fw in impl.frameworks:
-            icon = self._image(logos[fw], ["bb-icon"])
+            icon = self._image(logos[fw], [LOGO_CLASSES[1]])
             out += [_text(" "), icon or nodes.inline("", logos[fw].name, classes=["bb-icon-text"])]
         return out
 

@@ -17,7 +17,7 @@ import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from .convert import DATE_PATTERN, IDENT_PATTERN, URL_PATTERN
+from .convert import DATE_PATTERN, ENV_PATTERN, IDENT_PATTERN, URL_PATTERN
 from .model import BenchmarkFile, HardwareFile, LogosFile, ResultsFile
 
 __all__ = ["FILES", "schema_for", "write_schemas"]
@@ -35,6 +35,7 @@ _MARKERS: dict[str, dict[str, Any]] = {
     "url": {"type": "string", "pattern": URL_PATTERN},
     "date": {"type": "string", "pattern": DATE_PATTERN},
     "ident": {"type": "string", "pattern": IDENT_PATTERN},
+    "envname": {"type": "string", "pattern": ENV_PATTERN},
     "nonnegative": {"minimum": 0},
     "positive": {"exclusiveMinimum": 0},
 }
@@ -49,9 +50,11 @@ class _Builder:
     def type(self, tp: Any) -> dict[str, Any]:
         origin = get_origin(tp)
         if origin is typing.Annotated:
-            base, marker = get_args(tp)[:2]
+            base, marker, *bounds = get_args(tp)
             out = dict(self.type(base))
             out.update(_MARKERS[marker])
+            for bound in bounds:  # e.g. {"maximum": 12}, already in JSON Schema's words
+                out.update(bound)
             return out
         if origin in (Union, types.UnionType):
             args = [a for a in get_args(tp) if a is not type(None)]

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
 
 from sphinx_benchbench.model import Located
 
@@ -101,9 +102,17 @@ def test_rst_and_myst_give_the_same_doctree(app: SphinxTestApp) -> None:
 @pytest.mark.parametrize("builder", ["text", "latex", "dirhtml", "singlehtml"])
 def test_other_builders(make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path],
                         builder: str) -> None:
-    app = make_app(builder, srcdir=project("basic"))
+    src = project("basic")
+    app = make_app(builder, srcdir=src)
     app.build()
-    assert app.warning.getvalue() == ""
+    warnings = app.warning.getvalue()
+    if builder == "latex":  # torchy.svg has no PNG or PDF twin
+        line = next(n for n, t in enumerate((src / "data/logos.yaml").read_text().splitlines(), 1) if "torchy.svg" in t)
+        assert strip_colors(warnings) == (
+            f"{src / 'data/logos.yaml'}:{line}: WARNING: logo 'Torchy' is an SVG without a PNG or PDF twin beside "
+            "it; the latex output shows its name instead [benchbench.data]\n"), "once, although both pages show it"
+    else:
+        assert warnings == ""
     if builder == "text":
         text = (app.outdir / "index.txt").read_text(encoding="utf-8")
         assert re.search(r"Tie B\s*\|\s*3\.0\s*\|\s*2\.00x", text)
@@ -114,6 +123,8 @@ def test_other_builders(make_app: Callable[..., SphinxTestApp], project: Callabl
         assert re.search(r"\\sphinxincludegraphics\[height=15(pt|bp)\]\{\{alpha\}\.png\}", tex), \
             "LaTeX uses the PNG twin of the SVG logo"
         assert (app.outdir / "alpha.png").is_file()
+        assert "torchy.svg" not in tex and not (app.outdir / "torchy.svg").exists(), "only its name"
+        assert tex.count(r"\DUrole{bb-icon-text}{Torchy}") == 4, "in both tables of both pages"
         assert r"Patch: fix the \textless{}script\textgreater{} tag" in tex, "escaped for LaTeX"
         assert "alert" in tex
     elif builder == "dirhtml":
@@ -141,6 +152,29 @@ def test_parallel_build_matches_serial(make_app: Callable[..., SphinxTestApp],
     for page in ("index.html", "myst.html"):
         a, b = soup(serial, page), soup(parallel, page)
         assert a.select_one("div.bb-benchmark") == b.select_one("div.bb-benchmark")
+
+
+def test_parallel_readers_report_each_problem_once(make_app: Callable[..., SphinxTestApp],
+                                                   project: Callable[[str], Path]) -> None:
+    src = project("basic")
+    results = src / "data/toy/results/2024-02-01.yaml"
+    _edit(results, "    value: 6.0", "    value: -6.0")
+    app = make_app("html", srcdir=src, parallel=2)
+    app.build()
+    warnings = [w for w in strip_colors(app.warning.getvalue()).splitlines() if "already registered" not in w]
+    assert warnings == [f"{results}:21: WARNING: results[3].value: must be zero or more, got -6.0 [benchbench.data]"]
+
+
+def test_a_file_without_a_line_is_located_as_sphinx_locates_documents(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    unreadable = src / "data/toy/results/2025-latin1.yaml"
+    unreadable.write_bytes("results: [] # caf\xe9\n".encode("latin-1"))
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    assert warnings.startswith(f"{unreadable}: WARNING: cannot read file: 'utf-8' codec can't decode"), warnings
 
 
 def test_editing_data_rebuilds_exactly_the_pages_that_use_it(
@@ -237,6 +271,61 @@ def test_unknown_benchmark_and_bad_options_warn_at_the_directive(
     table = page.select_one("table.bb-table")
     assert [tr.select_one("img.bb-logo")["alt"] for tr in table.select("tbody tr")] == ["Alpha <b>lib</b>"], \
         "only alpha, the one known implementation asked for"
+
+
+def test_every_table_is_captioned_when_there_are_several(make_app: Callable[..., SphinxTestApp],
+                                                         project: Callable[[str], Path]) -> None:
+    src = project("basic")
+    _edit(src / "data/toy/benchmark.yaml", "hardware: box\n", "")
+    app = make_app("html", srcdir=src)
+    app.build()
+    captions = [t.select_one("caption .caption-text") for t in soup(app).select("table.bb-table")]
+    assert [c.get_text() if c else None for c in captions] == ["hardware not recorded", "One test GPU"]
+
+
+def test_logos_are_never_linked_to_their_image_file(make_app: Callable[..., SphinxTestApp],
+                                                    project: Callable[[str], Path]) -> None:
+    """Sphinx links a scaled image to its file; an SVG's script would then run in the site's origin."""
+    src = project("basic")
+    _edit(src / "data/logos.yaml", "    link: https://torchy.example.org/\n", "")
+    app = make_app("html", srcdir=src)
+    app.build()
+    icon = soup(app).select_one("img.bb-icon")
+    assert "no-scaled-link" in icon["class"]
+    assert icon.find_parent("a") is None
+    assert not soup(app).select("a[href$='.svg']")
+
+
+def test_options_that_would_do_nothing_warn_at_the_directive(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    src = project("basic")
+    _edit(src / "data/toy/results/2024-02-01.yaml", "value: 6.0", "value: 0.0")
+    (src / "other.rst").write_text(
+        "Other\n=====\n\n"
+        ".. benchmark-table:: toy\n   :parts: ,\n\n"                                          # line 4
+        ".. benchmark-table:: toy\n   :implementations: ,\n   :parts: table\n\n"             # line 7
+        ".. benchmark-table:: toy\n   :implementations: alpha tie-a\n   :baseline: tie-b\n"  # line 11
+        "   :parts: table\n\n"
+        ".. benchmark-table:: toy\n   :baseline: slow\n   :parts: table\n",                  # line 16
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = strip_colors(app.warning.getvalue())
+    other = src / "other.rst"
+    assert f"{other}:4: WARNING: :parts: names no part; showing all (summary, environment, table, chart, " \
+        "history, details) [benchbench.directive]" in warnings
+    assert f"{other}:7: WARNING: :implementations: names no implementation; showing all" in warnings
+    assert f"{other}:11: WARNING: baseline 'tie-b' is not among :implementations:, so there is no relative " \
+        "column" in warnings
+    assert f"{other}:16: WARNING: baseline 'slow' has the value 0 on One test box: no relative column (nothing " \
+        "can be relative to 0)" in warnings
+    assert len(warnings.splitlines()) == 6, "and index.rst and myst.md, whose :baseline: is slow too"
+    page = soup(app, "other.html")
+    assert len(page.select("div.bb-benchmark")[0].select("ul.bb-environment, table.bb-table, div.bb-impl")) > 2
+    assert len(rows(page.select("div.bb-benchmark")[1].select_one("table.bb-table"))) == 4, "every result on the box"
+    headers = [th.get_text() for t in page.select("table.bb-table") for th in t.select("thead th")]
+    assert not any(h.startswith("Relative") for h in headers)
 
 
 def test_located_keys() -> None:

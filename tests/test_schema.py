@@ -47,6 +47,10 @@ def test_data_files_validate_against_the_schema(schema: str, path: Path) -> None
                                               "provenance": {"by": "x"}, "value": -1}]}, "less than the minimum"),
         ("logos.schema.json", {"logos": {"a": {"name": "A", "imgae": "x.svg"}}}, "Additional properties"),
         ("hardware.schema.json", {"hardware": {"Bad Id": {"label": "x"}}}, "does not match"),
+        ("benchmark.schema.json", {"title": "t", "metric": {"label": "T", "unit": "s", "direction": "lower"},
+                                   "measurement": {"description": "d"},
+                                   "implementations": [{"id": "a", "name": "A", "env": {"X;rm -rf ~": "z"}}]},
+         "does not match"),
     ],
 )
 def test_schema_rejects_what_the_validator_rejects(schema: str, document: dict, words: str) -> None:
