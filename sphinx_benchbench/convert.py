@@ -33,6 +33,8 @@ IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
 ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+#: Largest integer accepted in data (2**53: the last one a float holds exactly).
+_LARGEST = 2**53
 _IDENT = re.compile(IDENT_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
 _URL = re.compile(URL_PATTERN)
@@ -169,6 +171,10 @@ class Converter:
         self.bad(line, what, tp, value)
 
     def scalar(self, tp: Any, value: Any, line: int, what: str) -> Any:
+        if tp in (int, float) and isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
+            # Beyond this no count or measurement is meaningful, and floats stop holding integers.
+            self.problem(line, f"{what}: a number of {len(str(abs(value)))} digits is too large")
+            raise _Invalid
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, tp) or (tp is not bool and isinstance(value, bool)):

@@ -381,3 +381,12 @@ def test_unusable_benchmark_file(data: Path) -> None:
     bench, problems = load_benchmark(data, "toy")
     assert bench is None
     assert problems[-1].path == str(data / BENCH)
+
+
+def test_a_huge_integer_is_a_located_problem_not_a_crash(data: Path) -> None:
+    path = data / RESULTS
+    edit(path, "    samples: [2.0, 2.2, 1.8]", "    value: 1" + "0" * 400)
+    bench, problems = load_benchmark(data, "toy")
+    line = line_of(path, "value:", first=True)
+    assert f"{path}:{line}: results[0].value: a number of 401 digits is too large" in map(str, problems)
+    assert len(bench.results) == 6
