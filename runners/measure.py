@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["OWN_TIMING_TOLERANCE", "Sample", "WindowError", "WindowMeasurement", "measure_window", "value_of"]
 
 #: Disagreement with the implementation's own printed timing that gets flagged.
 OWN_TIMING_TOLERANCE = 0.05
+#: An edge interpolated across lines this many times slower than the window's pace is flagged.
+SLOW_EDGE = 1.5
 
 
 class WindowError(ValueError):
@@ -45,6 +47,9 @@ class WindowMeasurement:
     own_window_seconds: float | None = None
     #: Progress lines in the window that arrived together with a later one (buffered output).
     buffered_lines: int = 0
+    #: Line intervals ("81-101") a window edge was interpolated across that ran much slower than
+    #: the window: a pause there (evaluation, checkpoint, epoch end) makes the edge's time uncertain.
+    slow_edges: list[str] = field(default_factory=list)
 
     @property
     def seconds_per_iter(self) -> float:
@@ -56,6 +61,15 @@ class WindowMeasurement:
         if self.own_seconds_per_iter is None:
             return None
         return self.own_seconds_per_iter / self.seconds_per_iter - 1
+
+
+def _bracket(samples: Sequence[Sample], iteration: int) -> tuple[Sample, Sample] | None:
+    """The lines around ``iteration`` when it falls strictly between two of them."""
+    before = [s for s in samples if s.iteration < iteration]
+    after = [s for s in samples if s.iteration > iteration]
+    if not before or not after or any(s.iteration == iteration for s in samples):
+        return None
+    return before[-1], after[0]
 
 
 def _time_at(samples: Sequence[Sample], iteration: int, edge: str) -> float:
@@ -109,6 +123,15 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
     t_end = _time_at(unique, end, "end")
     if t_end <= t_start:
         raise WindowError(f"no time passed between iterations {start} and {end} (lines arrived in one burst?)")
+    pace = (t_end - t_start) / (end - start)
+    paused = []
+    for edge in (start, end):
+        around = _bracket(unique, edge)
+        if around is None:
+            continue
+        a, b = around
+        if (b.time - a.time) / (b.iteration - a.iteration) > SLOW_EDGE * pace:
+            paused.append(f"{a.iteration}-{b.iteration}")
     inside = [s for s in samples if start < s.iteration <= end]
     own = [s.own_seconds_per_iter for s in inside if s.own_seconds_per_iter is not None]
     return WindowMeasurement(
@@ -118,6 +141,7 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
         lines_used=len([s for s in unique if start < s.iteration <= end]),
         own_seconds_per_iter=statistics.fmean(own) if own else None,
         buffered_lines=bursts,
+        slow_edges=paused,
     )
 
 

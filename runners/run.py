@@ -283,6 +283,10 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
         if m.buffered_lines > m.lines_used:  # most lines came in bursts; a few can when the runner lags
             warnings.append(f"run {n}: {m.buffered_lines} progress line(s) in the window arrived together with "
                             "later ones (is the output block-buffered?); only the last of each burst was timed")
+        for lines in m.slow_edges:
+            warnings.append(f"run {n}: a window edge was interpolated between the lines of iterations {lines}, "
+                            "which ran much slower than the window (evaluation? checkpoint? epoch end?); "
+                            "log more often or move the window")
         if m.own_window_seconds is not None and abs(m.own_window_seconds / m.seconds - 1) > OWN_WINDOW_TOLERANCE:
             warnings.append(f"run {n}: the implementation timed the window at {m.own_window_seconds:.6f} s, "
                             f"the runner at {m.seconds:.6f} s")

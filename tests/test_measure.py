@@ -45,6 +45,17 @@ def test_lines_arriving_in_bursts_are_timed_by_the_last_of_each() -> None:
         measure_window([Sample(5.0, i) for i in range(1, 71)], 10, 60)  # everything at once
 
 
+def test_an_edge_interpolated_across_a_pause_is_flagged() -> None:
+    """Lines every 20 iterations of 0.1 s, and a 30 s evaluation after iteration 181 (an epoch end):
+    the window start 190 falls between lines 181 and 201, across the pause."""
+    times = {i: 0.1 * i + (30.0 if i > 181 else 0.0) for i in [*range(1, 601, 20), 181]}
+    m = measure_window(line(dict(sorted(times.items()))), 190, 500)
+    assert m.slow_edges == ["181-201"]
+    assert measure_window(line(dict(sorted(times.items()))), 201, 500).slow_edges == []
+    steady = line({i: 0.1 * i for i in range(1, 601, 20)})
+    assert measure_window(steady, 100, 500).slow_edges == []
+
+
 def test_own_timing_is_averaged_over_the_window() -> None:
     samples = [Sample(i * 1.0, i, 0.9 if i < 5 else 1.1) for i in range(1, 11)]
     m = measure_window(samples, 4, 10)
