@@ -130,7 +130,9 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
         if around is None:
             continue
         a, b = around
-        if (b.time - a.time) / (b.iteration - a.iteration) > SLOW_EDGE * pace:
+        excess = (b.time - a.time) - pace * (b.iteration - a.iteration)
+        # Flag it where the pause could move the figure by more than a few parts per thousand.
+        if (b.time - a.time) / (b.iteration - a.iteration) > SLOW_EDGE * pace and excess > 0.005 * (t_end - t_start):
             paused.append(f"{a.iteration}-{b.iteration}")
     inside = [s for s in samples if start < s.iteration <= end]
     own = [s.own_seconds_per_iter for s in inside if s.own_seconds_per_iter is not None]
