@@ -92,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     window = re.fullmatch(r"(\d+):(\d+)", args.window)
     if window is None or int(window[1]) >= int(window[2]):
         parser.error(f"--window must be START:END with 0 <= START < END, got {args.window!r}")
-    if args.images_per_iter < 1:
-        parser.error("--images-per-iter must be at least 1")
+    if not 1 <= args.images_per_iter <= 2**53:
+        parser.error("--images-per-iter must be a count of at least 1")
     options: dict[str, object] = {}
     for item in args.option:
         key, sep, value = item.partition("=")

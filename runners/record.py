@@ -86,11 +86,11 @@ def record(
     now = now or dt.datetime.now(dt.timezone.utc)
     folder = Path(bench_folder) / RESULTS_DIR
     logs = folder / LOGS_DIR
-    logs.mkdir(parents=True, exist_ok=True)
     root = os.path.realpath(data_root)
     for path in (folder, logs):  # a symlinked results/ or logs/ must not carry the recording elsewhere
         if os.path.commonpath([os.path.realpath(path), root]) != root:
             raise RecordError(f"{path} leads outside the data folder {data_root}")
+    logs.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder)
     base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
     tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-", dir=folder))  # the loader ignores it

@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no benchmarks in {data} (each is a folder with a {BENCHMARK_FILE})", file=sys.stderr)
         return 1
     if args.list:
-        return _list(data)
+        return _list(data, project)
     if args.target == "collect":
         return _collect(data)
     outcomes: list[Outcome] = []
@@ -455,7 +455,12 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
     entry_problems = _problems_by_implementation(bench, problems)
     for impl in impls:
         if impl.run is None or not impl.commands:
-            outcomes.append(Outcome(name, impl.id, "skipped", "no run specification in the data"))
+            # A run section whose commands were all dropped as invalid is broken, not absent.
+            broken = entry_problems.get(impl.id) if impl.run is not None else None
+            if broken:
+                print(f"FAILED {name}/{impl.id}: {broken[0]}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl.id, "failed", broken[0]) if broken
+                            else Outcome(name, impl.id, "skipped", "no run specification in the data"))
             continue
         # On a cluster the compute node, not this machine, has to meet the requirements.
         reason = None if args.executor == "slurm" else unmet(impl, command_path(bench, impl, project))
@@ -506,6 +511,8 @@ def _cannot_run(bench: Benchmark, impl: Implementation) -> list[str]:
     found = []
     if window is None:
         found.append(f"{where}: measurement.window is not set")
+    elif window.unit.rstrip("s") == "epoch":
+        found.append(f"{where}: measurement.window counts epochs; the runner's log parsers count iterations")
     elif window.end <= window.start:
         found.append(f"{where}: measurement.window ends ({window.end}) before it starts ({window.start})")
     try:
@@ -654,16 +661,29 @@ def _collect(data: Path) -> int:
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-def _list(data: Path) -> int:
+def _list(data: Path, project: Path) -> int:
     for name in list_benchmarks(str(data)):
         bench, problems = load_benchmark(data, name)
         print(f"{name}" + (f"  ({len(problems)} data problem(s), below)" if problems else ""))
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
+        entry_problems = _problems_by_implementation(bench, problems) if bench else {}
         for impl in bench.definition.implementations if bench else []:
-            runnable = "runnable" if impl.run and impl.commands else "not runnable (no run specification)"
-            print(f"  {impl.id:<24} {runnable}")
+            print(f"  {impl.id:<24} {_status_here(bench, impl, project, entry_problems)}")
     return 0
+
+
+def _status_here(bench: Benchmark, impl: Implementation, project: Path, entry_problems: dict[str, list[str]]) -> str:
+    """What ``run`` would do with ``impl`` on this machine, in a few words."""
+    if impl.run is None or not impl.commands:
+        return "fails: its entry has a data problem" if impl.run and entry_problems.get(impl.id) \
+            else "not runnable (no run specification)"
+    reason = unmet(impl, command_path(bench, impl, project))
+    if reason:
+        return f"skipped here: {reason}"
+    if entry_problems.get(impl.id) or entry_problems.get("*") or _cannot_run(bench, impl):
+        return "fails: its entry has a data problem"
+    return "runnable"
 
 
 def _summary(outcomes: list[Outcome]) -> None:

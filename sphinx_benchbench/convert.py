@@ -68,7 +68,7 @@ def _type_name(tp: Any) -> str:
         base, marker = get_args(tp)[:2]
         return {"path": "a file path", "url": "an http(s) address", "date": "a date (YYYY-MM-DD)",
                 "ident": "an identifier (a-z, 0-9, '-', '_', '.')",
-                "envname": "an environment variable name"}.get(marker, _type_name(base))
+                "envname": "an environment variable name", "maybe-empty": "text"}.get(marker, _type_name(base))
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
     if origin in (list, LList):
@@ -127,6 +127,10 @@ class Converter:
             return self.union(tp, value, line, what)
         if origin is typing.Annotated:
             base, marker, *bounds = get_args(tp)
+            if marker == "maybe-empty":
+                if not isinstance(value, str):
+                    self.bad(line, what, base, value)
+                return value
             value = self.annotated(marker, self.value(base, value, line, what), line, what)
             maximum = bounds[0]["maximum"] if bounds else None
             if maximum is not None and value > maximum:
@@ -188,9 +192,9 @@ class Converter:
         return value
 
     def annotated(self, marker: str, value: Any, line: int, what: str) -> Any:
-        if marker in ("nonnegative", "positive"):
-            if value < 0 or (marker == "positive" and value == 0):
-                kind = "greater than zero" if marker == "positive" else "zero or more"
+        if marker in ("nonnegative", "positive", "positive-number"):
+            if value < 0 or (marker != "nonnegative" and value == 0):
+                kind = "zero or more" if marker == "nonnegative" else "greater than zero"
                 self.problem(line, f"{what}: must be {kind}, got {value!r}")
                 raise _Invalid
         elif marker == "ident":

@@ -80,6 +80,10 @@ DateText = Annotated[str, "date"]
 NonNegative = Annotated[float, "nonnegative"]
 #: An integer greater than zero.
 PositiveInt = Annotated[int, "positive"]
+#: A finite number greater than zero.
+PositiveNumber = Annotated[float, "positive-number"]
+#: Text that may be empty (``CUDA_VISIBLE_DEVICES: ""`` hides every GPU).
+MaybeEmpty = Annotated[str, "maybe-empty"]
 #: An identifier: lower-case letters, digits, ``-``, ``_`` and ``.``.
 Ident = Annotated[str, "ident"]
 #: An environment variable's name: letters, digits and ``_``, not starting with a
@@ -398,7 +402,7 @@ class RunSpec:
         "absolute); by default the runner's own interpreter's."
     )
     shell: bool = _f("Run each command through ``/bin/sh -c`` (only when the command needs a shell).", False)
-    timeout: NonNegative = _f("Seconds before the run is stopped as failed.", 3600.0)
+    timeout: PositiveNumber = _f("Seconds before the run is stopped as failed.", 3600.0)
     stop_after_window: bool = _f(
         "Stop the implementation once the window's end (and, with ``log.own_window``, its own timing) "
         "has been read, as a person timing a full training schedule would; ``false`` waits for it to "
@@ -423,7 +427,7 @@ class Implementation:
     source: Source | None = _f("Where its code comes from.")
     lead: str | None = _f("Sentence before the commands, replacing the one derived from ``source``.")
     setup: list[Step] = _f("Preparation steps, in order.", [])
-    env: dict[EnvName, str] = _f("Environment variables for the commands.", {})
+    env: dict[EnvName, MaybeEmpty] = _f("Environment variables for the commands.", {})
     patches: list[Patch] = _f("Patches to apply to the source.", [])
     commands: list[str] = _f("The commands that run the benchmark, in order.", [])
     notes: list[str] = _f("Notes shown after the commands.", [])

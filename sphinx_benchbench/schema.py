@@ -38,6 +38,8 @@ _MARKERS: dict[str, dict[str, Any]] = {
     "envname": {"type": "string", "pattern": ENV_PATTERN},
     "nonnegative": {"minimum": 0},
     "positive": {"exclusiveMinimum": 0},
+    "positive-number": {"exclusiveMinimum": 0},
+    "maybe-empty": {"type": "string"},
 }
 _SCALARS = {str: {"type": "string", "minLength": 1}, int: {"type": "integer"},
             float: {"type": "number"}, bool: {"type": "boolean"}}
@@ -52,6 +54,8 @@ class _Builder:
         if origin is typing.Annotated:
             base, marker, *bounds = get_args(tp)
             out = dict(self.type(base))
+            if marker == "maybe-empty":
+                out.pop("minLength", None)
             out.update(_MARKERS[marker])
             for bound in bounds:  # e.g. {"maximum": 12}, already in JSON Schema's words
                 out.update(bound)

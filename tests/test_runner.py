@@ -423,6 +423,13 @@ def test_recording_never_leaves_the_data_folder_or_debris(tmp_path: Path) -> Non
     assert done.returncode == 1 and "leads outside the data folder" in done.stderr, done.stderr
     assert snapshot(project / "data") == before and list(outside.iterdir()) == []
     (results / "logs").unlink()
+    results.rmdir()
+    results.symlink_to(outside)  # the whole results folder elsewhere: nothing is created there either
+    done = runner(project, "fake")
+    assert done.returncode == 1 and "leads outside the data folder" in done.stderr, done.stderr
+    assert list(outside.iterdir()) == []
+    results.unlink()
+    results.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
     abandoned = results / f".recording-{dead}-x1y2"  # left by a runner killed while recording
@@ -444,6 +451,11 @@ ENTRY_PROBLEMS = {
     "bad-own-window": ("format: generic", "format: generic, own_window: '(unclosed'",
                        "run.log.own_window is not a valid regular expression"),
     "window-backwards": ("window: {start: 10, end: 60}", "window: {start: 60, end: 10}", "before it starts"),
+    "window-in-epochs": ("window: {start: 10, end: 60}", "window: {start: 10, end: 60, unit: epochs}",
+                         "the runner's log parsers count iterations"),
+    "timeout-zero": ("      timeout: 60\n", "      timeout: 0\n", "run.timeout: must be greater than zero"),
+    "blank-command": ('    commands: ["python fake_trainer.py',
+                      '    commands: ["  "]\n    notes: ["python fake_trainer.py', "commands[0]: must not be empty"),
 }
 
 
@@ -464,6 +476,8 @@ def test_a_problem_in_what_would_run_fails_it_before_anything_runs(tmp_path: Pat
         assert done.returncode == 1, done.stderr
         assert "FAILED fake/fake:" in done.stderr and words in done.stderr, done.stderr
         assert "benchmark.yaml" in done.stderr.split("FAILED fake/fake:")[1].splitlines()[0]
+    listed = runner(project, "--list")
+    assert "fake  " in listed.stdout and "fails: its entry has a data problem" in listed.stdout, listed.stdout
     assert not pidfile.exists(), "nothing was started"
     assert snapshot(project / "data") == before
 
@@ -491,3 +505,21 @@ def test_an_unusable_cache_folder_is_a_clear_failure(tmp_path: Path) -> None:
     done = runner(project, "fake")
     assert done.returncode == 1 and "exited with status 3" in done.stderr, done.stderr
     assert "full log not kept" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_empty_environment_variable_is_passed_as_empty(tmp_path: Path) -> None:
+    """``CUDA_VISIBLE_DEVICES: ""`` is how a page hides every GPU; the value must reach the child."""
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    bench_yaml.write_text(bench_yaml.read_text(encoding="utf-8").replace(
+        "    commands: [\"python fake_trainer.py",
+        "    env: {CUDA_VISIBLE_DEVICES: ''}\n"
+        "    setup: [{run: \"python -c 'import os; assert os.environ[\\\"CUDA_VISIBLE_DEVICES\\\"] == \\\"\\\"'\"}]\n"
+        "    commands: [\"python fake_trainer.py"), encoding="utf-8")
+    done = runner(project, "fake", "--dry-run")
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+    assert "env     CUDA_VISIBLE_DEVICES=\n" in done.stdout
+    listed = runner(project, "--list")
+    assert "  fake                     runnable" in listed.stdout, listed.stdout
+    done = runner(project, "fake")
+    assert done.returncode == 0, done.stderr

@@ -22,8 +22,9 @@ def _type_text(tp: Any) -> str:
     if origin is typing.Annotated:
         base, marker, *bounds = get_args(tp)
         text = {"path": "file path", "url": "URL", "date": "date", "ident": "identifier",
-                "envname": "variable name",
-                "nonnegative": "number >= 0", "positive": "integer > 0"}.get(marker, _type_text(base))
+                "envname": "variable name", "maybe-empty": "text, may be empty",
+                "nonnegative": "number >= 0", "positive": "integer > 0",
+                "positive-number": "number > 0"}.get(marker, _type_text(base))
         return text + "".join(f", <= {b['maximum']}" for b in bounds)
     if origin is typing.Literal:
         return " | ".join(repr(a) for a in get_args(tp))
