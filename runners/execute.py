@@ -10,6 +10,7 @@ used unless the implementation asks for one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import selectors
@@ -32,6 +33,11 @@ __all__ = ["Interrupted", "RunOutcome", "run_commands"]
 TAIL_LINES = 20
 #: Longest line kept, in bytes; a longer one keeps its end.
 MAX_LINE = 1 << 20
+#: Seconds of silence after which output from processes a successful command left behind is
+#: taken to have ended (a trainer whose launcher returned may be silent while it loads).
+QUIET_AFTER_EXIT = 120.0
+#: The same after a failed command, whose outcome is known already.
+QUIET_AFTER_FAILURE = 1.0
 #: Seconds a child gets to exit after SIGTERM before SIGKILL.
 GRACE = 5.0
 
@@ -66,28 +72,39 @@ def argv_of(command: str, shell: bool) -> list[str]:
     return shlex.split(command)
 
 
+def _group_alive(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether anything is left in the child's process group (the child itself reaped first)."""
+    proc.poll()
+    try:
+        os.killpg(proc.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the child and its whole session: SIGTERM, then SIGKILL after a grace period."""
-    for sig, wait in ((signal.SIGTERM, GRACE), (signal.SIGKILL, GRACE)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """Stop the child and everything in its session: SIGTERM, then SIGKILL after a grace period.
 
-
-def _stop_leftovers(proc: subprocess.Popen[bytes]) -> None:
-    """Stop what the finished child left running in its session (``server &``, daemons)."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return
-        time.sleep(0.05 if sig == signal.SIGTERM else 0)
+    The whole group must be gone before the next run starts: a trainer behind
+    ``bash -c 'train | tee log'`` outlives bash when it saves a checkpoint on
+    SIGTERM, and would otherwise overlap the next repeat on the same GPUs.
+    """
+    if not _group_alive(proc):
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + GRACE
+    while _group_alive(proc):
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    proc.wait()
 
 
 def run_commands(
@@ -109,17 +126,18 @@ def run_commands(
     :param log: receives every line as ``[+seconds] text``, seconds since the start.
     :param on_line: called with each line's sample (or ``None``) for progress display.
     :param watch: a pattern whose first matching line's named groups end up in ``watched``.
-    :param stop_at: once this iteration has completed (and ``watch`` has matched, if given), stop
-        the child and skip the remaining commands: a training schedule of 90 000 iterations need
-        not finish to measure iterations 100-500.
+    :param stop_at: once the last command has completed this iteration (and ``watch`` has
+        matched, if given), stop it: a training schedule of 90 000 iterations need not finish to
+        measure iterations 100-500.
     :raises Interrupted: after stopping the child, when the runner is interrupted.
     """
     outcome = RunOutcome(ok=True)
     start = time.monotonic()
     deadline = start + timeout
     full_env = {**env, "PYTHONUNBUFFERED": "1"}
-    reader = _Reader(start, parser, log, on_line, watch, outcome, stop_at)
-    for command in commands:
+    reader = _Reader(start, parser, log, on_line, watch, outcome)
+    for n, command in enumerate(commands, 1):
+        reader.stop_at = stop_at if n == len(commands) else None  # the last command is the measured one
         try:
             argv = argv_of(command, shell)
         except ValueError as exc:
@@ -153,7 +171,7 @@ def run_commands(
             if log:
                 log.write(f"[+{time.monotonic() - start:.6f}] (stopped by the runner: the window has been read)\n")
             break
-        _stop_leftovers(proc)
+        _stop(proc)  # what it left running in its session (a server started with '&')
         outcome.returncode = proc.returncode
         if outcome.returncode != 0:
             how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
@@ -174,6 +192,7 @@ class _Reader:
     on_line: Callable[[Sample | None, str], None] | None
     watch: re.Pattern[str] | None
     outcome: RunOutcome
+    #: The iteration after which the command is stopped, or None (set per command).
     stop_at: int | None = None
     reached: bool = False
 
@@ -183,7 +202,7 @@ class _Reader:
         fd = proc.stdout.fileno()
         os.set_blocking(fd, False)
         pending = bytearray()
-        exited_at: float | None = None
+        last_data = time.monotonic()
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
             while True:
@@ -191,18 +210,20 @@ class _Reader:
                 if remaining <= 0:
                     return f"timed out after {deadline - self.start:.0f} s"
                 if not sel.select(min(remaining, 0.5)):
-                    # The child has exited but something it started keeps the pipe open
-                    # ('server &'): what it printed has been read once the pipe stays quiet.
-                    if exited_at is None and proc.poll() is not None:
-                        exited_at = time.monotonic()
-                    elif exited_at is not None:
-                        break
+                    # The child has exited but something it started keeps the pipe open: a
+                    # server started with '&', or the trainer of a launcher that returned.
+                    # After a failure nothing more is needed; after a success the trainer may
+                    # still be loading, so only a long silence ends the reading.
+                    if proc.poll() is not None:
+                        quiet = QUIET_AFTER_FAILURE if proc.returncode else QUIET_AFTER_EXIT
+                        if time.monotonic() - last_data > quiet:
+                            break
                     continue
                 try:
                     chunk = os.read(fd, 65536)
                 except BlockingIOError:
                     continue
-                now = time.monotonic()
+                now = last_data = time.monotonic()
                 if not chunk:
                     break
                 pending += chunk
@@ -214,8 +235,10 @@ class _Reader:
                 pending = bytearray(rest)
                 for raw in lines:
                     reason = self.line(raw, now)
-                    if reason or self.outcome.stopped:
+                    if reason:
                         return reason
+                if self.outcome.stopped:  # after the whole chunk: its lines arrived together
+                    return ""
         return self.line(bytes(pending), time.monotonic()) if pending else ""
 
     def line(self, raw: bytes, now: float) -> str:

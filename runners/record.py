@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from sphinx_benchbench.yamlsource import DataError, load_yaml
 __all__ = ["RecordError", "record"]
 
 LOGS_DIR = "logs"
+#: Seconds after which a temporary recording folder of a process that is gone is removed.
+ABANDONED_AFTER = 3600
 
 
 class RecordError(RuntimeError):
@@ -154,10 +157,19 @@ def _link(src: Path, dst: Path) -> bool:
 
 
 def _remove_abandoned(folder: Path) -> None:
-    """Remove temporary folders of recordings whose runner was killed (SIGKILL, power loss)."""
+    """Remove temporary folders of recordings whose runner was killed (SIGKILL, power loss).
+
+    A recording takes seconds; one an hour old whose process is gone here is abandoned.  The
+    age matters because a runner in another PID namespace or on another host sharing the
+    folder (NFS) has a PID that means nothing here.
+    """
     for tmp in folder.glob(".recording-*"):
         pid = tmp.name.split("-")[1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        try:
+            age = time.time() - tmp.stat().st_mtime
+        except OSError:
+            continue
+        if age > ABANDONED_AFTER and not (pid.isdigit() and _alive(int(pid))):
             shutil.rmtree(tmp, ignore_errors=True)
 
 

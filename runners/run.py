@@ -452,11 +452,16 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
             return [Outcome(name, u, "failed", "unknown implementation") for u in unknown], []
         impls = [i for i in impls if i.id in wanted]
     outcomes, tasks = [], []
-    entry_problems = _problems_by_implementation(bench, problems)
+    found = _entry_problems(bench, problems)
+    entry_problems = found.blocking
+    for impl_id, why in found.dropped.items():
+        if not wanted:
+            print(f"FAILED {name}/{impl_id}: {why}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl_id, "failed", why))
     for impl in impls:
         if impl.run is None or not impl.commands:
-            # A run section whose commands were all dropped as invalid is broken, not absent.
-            broken = entry_problems.get(impl.id) if impl.run is not None else None
+            # A run section dropped as invalid, or whose commands all were, is broken, not absent.
+            broken = entry_problems.get(impl.id)
             if broken:
                 print(f"FAILED {name}/{impl.id}: {broken[0]}", file=sys.stderr)
             outcomes.append(Outcome(name, impl.id, "failed", broken[0]) if broken
@@ -471,9 +476,7 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
                 print(f"{name}/{impl.id} (skipped here):")
                 print("\n".join(f"  {line}" for line in plan(bench, impl, project, args.repeat or impl.run.repeat)))
             continue
-        # What a run would measure must be exactly what the data says: a field dropped for being
-        # invalid would silently change it (another batch size, no patch, other variables).
-        blocking = entry_problems.get(impl.id, []) + entry_problems.get("*", []) + _cannot_run(bench, impl)
+        blocking = _blocking(bench, impl, entry_problems)
         if blocking:
             print(f"FAILED {name}/{impl.id}: {blocking[0]}", file=sys.stderr)
             outcomes.append(Outcome(name, impl.id, "failed", str(blocking[0])))
@@ -482,24 +485,60 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
     return outcomes, tasks
 
 
-def _problems_by_implementation(bench: Benchmark, problems: list[DataError]) -> dict[str, list[str]]:
-    """Data problems that change what a run would do, by implementation id (``*``: all of them)."""
+#: Fields of an implementation that change what a run does; a problem elsewhere in its entry
+#: (notes, logo, link) changes only the page.
+RUN_FIELDS = ("id", "run", "source", "commands", "setup", "env", "patches")
+#: Fields of the measurement that change what a run measures.
+MEASURED_FIELDS = ("measurement.window", "measurement.quantity", "measurement.batch")
+
+
+@dataclass
+class EntryProblems:
+    """Data problems that change what runs, by implementation id (``*``: every implementation)."""
+
+    blocking: dict[str, list[str]]
+    #: Implementations with a ``run`` section whose whole entry was dropped, with why.
+    dropped: dict[str, str]
+
+
+def _entry_problems(bench: Benchmark, problems: list[DataError]) -> EntryProblems:
+    """Tie the loader's problems to implementations through their ``implementations[i]`` paths."""
     bench_file = os.path.join(bench.folder, BENCHMARK_FILE)
     try:
         raw = load_yaml(bench_file).get("implementations")
     except DataError:
         raw = None
-    ids = [e.get("id") if isinstance(e, dict) else None for e in raw] if isinstance(raw, list) else []
-    found: dict[str, list[str]] = {}
+    entries = [e if isinstance(e, dict) else {} for e in raw] if isinstance(raw, list) else []
+    owner: dict[int, str] = {}  # entry index -> id, for the first entry of each id only
+    for index, entry in enumerate(entries):
+        if isinstance(entry.get("id"), str) and entry["id"] not in owner.values():
+            owner[index] = entry["id"]
+    loaded = {impl.id for impl in bench.definition.implementations}
+    found = EntryProblems({}, {})
     for problem in problems:
         if os.path.abspath(problem.path) != os.path.abspath(bench_file):
             continue
-        entry = re.match(r"implementations\[(\d+)\]", problem.message)
-        if entry and int(entry[1]) < len(ids) and isinstance(ids[int(entry[1])], str):
-            found.setdefault(ids[int(entry[1])], []).append(str(problem))
-        elif problem.message.startswith(("measurement", "metric")):
-            found.setdefault("*", []).append(str(problem))
+        entry = re.match(r"implementations\[(\d+)\](?:\.(\w+))?", problem.message)
+        if entry and int(entry[1]) in owner:
+            impl_id = owner[int(entry[1])]
+            if impl_id not in loaded and "run" in entries[int(entry[1])]:
+                found.dropped.setdefault(impl_id, str(problem))
+            elif entry[2] in RUN_FIELDS:
+                found.blocking.setdefault(impl_id, []).append(str(problem))
+        elif problem.message.startswith(MEASURED_FIELDS):
+            found.blocking.setdefault("*", []).append(str(problem))
     return found
+
+
+def blocking_problems(bench: Benchmark, impl: Implementation, problems: list[DataError]) -> list[str]:
+    """Why ``impl`` must not run with this data (empty when it may), from the loader's problems."""
+    return _blocking(bench, impl, _entry_problems(bench, problems).blocking)
+
+
+def _blocking(bench: Benchmark, impl: Implementation, entry_problems: dict[str, list[str]]) -> list[str]:
+    # What a run would measure must be exactly what the data says: a field dropped for being
+    # invalid would silently change it (another batch size, no patch, other variables).
+    return entry_problems.get(impl.id, []) + entry_problems.get("*", []) + _cannot_run(bench, impl)
 
 
 def _cannot_run(bench: Benchmark, impl: Implementation) -> list[str]:
@@ -667,7 +706,7 @@ def _list(data: Path, project: Path) -> int:
         print(f"{name}" + (f"  ({len(problems)} data problem(s), below)" if problems else ""))
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
-        entry_problems = _problems_by_implementation(bench, problems) if bench else {}
+        entry_problems = _entry_problems(bench, problems).blocking if bench else {}
         for impl in bench.definition.implementations if bench else []:
             print(f"  {impl.id:<24} {_status_here(bench, impl, project, entry_problems)}")
     return 0
@@ -676,12 +715,12 @@ def _list(data: Path, project: Path) -> int:
 def _status_here(bench: Benchmark, impl: Implementation, project: Path, entry_problems: dict[str, list[str]]) -> str:
     """What ``run`` would do with ``impl`` on this machine, in a few words."""
     if impl.run is None or not impl.commands:
-        return "fails: its entry has a data problem" if impl.run and entry_problems.get(impl.id) \
+        return "fails: its entry has a data problem" if entry_problems.get(impl.id) \
             else "not runnable (no run specification)"
     reason = unmet(impl, command_path(bench, impl, project))
     if reason:
         return f"skipped here: {reason}"
-    if entry_problems.get(impl.id) or entry_problems.get("*") or _cannot_run(bench, impl):
+    if _blocking(bench, impl, entry_problems):
         return "fails: its entry has a data problem"
     return "runnable"
 

@@ -72,14 +72,17 @@ def remote_measure(data: str, benchmark: str, implementation: str, repeat: int, 
     from sphinx_benchbench.loader import load_benchmark
 
     from .progress import Progress
-    from .run import Failure, measure_one
+    from .run import Failure, blocking_problems, measure_one
 
     bench, problems = load_benchmark(data, benchmark)
-    if bench is None or problems:
+    if bench is None:
         raise Failure(f"{benchmark}: the data could not be loaded on the compute node")
     impl = bench.implementation(implementation)
     if impl is None:
         raise Failure(f"{benchmark}: no implementation {implementation!r}")
+    blocking = blocking_problems(bench, impl, problems)  # the same rule as on the submitting machine
+    if blocking:
+        raise Failure(blocking[0])
     return measure_one(bench, impl, Path(data).parent, repeat, timeout, Progress(sys.stderr))
 
 

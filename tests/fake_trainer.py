@@ -85,15 +85,30 @@ def main() -> int:
     parser.add_argument("--pidfile", help="write our pid here (for signal tests)")
     parser.add_argument("--own-window", help="START:END: time this window itself and print it at the end, "
                         "like runners/suites/torchvision_maskrcnn.py")
+    parser.add_argument("--linger-on-term", type=float, help="on SIGTERM, take this long to exit (a checkpoint)")
+    parser.add_argument("--events", help="append 'start TIME' and 'end TIME' (wall clock) to this file")
+    parser.add_argument("--burst", type=int, default=1, help="write progress lines in groups of N")
     parser.add_argument("--own-skew", type=float, default=1.0, help="misreport the own window timing by this factor")
     args = parser.parse_args()
     if args.pidfile:
         with open(args.pidfile, "w") as f:
             f.write(str(os.getpid()))
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    def event(what: str) -> None:
+        if args.events:
+            with open(args.events, "a") as f:
+                f.write(f"{what} {time.time():.6f}\n")
+
+    def linger(signum: int, frame: object) -> None:
+        time.sleep(args.linger_on_term)
+        event("end")
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, linger if args.linger_on_term else signal.SIG_DFL)
+    event("start")
     template = FORMATS[args.format]
     own_start, own_end = map(int, args.own_window.split(":")) if args.own_window else (0, 0)
     marks = {}
+    held: list[str] = []
     t0 = time.monotonic()
     for i in range(1, args.iterations + 1):
         delay = t0 + i * args.seconds - time.monotonic()
@@ -109,8 +124,11 @@ def main() -> int:
         if args.format in BARS:
             BARS[args.format](i, epoch, ie, args)
         elif i % args.every == 0 or i == 1:
-            print(template.format(i=i, i0=i - 1, n=args.iterations, dt=args.seconds, epoch=epoch + 1,
-                                  epoch0=epoch, ie=ie + 1, ie0=ie, per=args.per_epoch), flush=True)
+            held.append(template.format(i=i, i0=i - 1, n=args.iterations, dt=args.seconds, epoch=epoch + 1,
+                                        epoch0=epoch, ie=ie + 1, ie0=ie, per=args.per_epoch) + "\n")
+            if len(held) >= args.burst:  # like a block-buffered stdout, several lines at once
+                os.write(sys.stdout.fileno(), "".join(held).encode())
+                held.clear()
         if i in (own_start, own_end):
             marks[i] = time.perf_counter()
         if args.crash_at == i:
@@ -120,6 +138,7 @@ def main() -> int:
     if len(marks) == 2:
         seconds = (marks[own_end] - marks[own_start]) * args.own_skew
         print(f"Window {own_start}-{own_end}: {own_end - own_start} iterations in {seconds:.6f} s", flush=True)
+    event("end")
     return args.exit_code
 
 

@@ -337,33 +337,38 @@ def test_parse_cli_options_and_bad_arguments(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def shell_project(tmp_path: Path, command: str, timeout: float) -> Path:
+def shell_project(tmp_path: Path, command: str, timeout: float, stop: bool = False) -> Path:
     """One implementation whose command runs through bash (``run.shell: true``)."""
     project = make_project(tmp_path, {"sh": ("detectron2", "")}, timeout=timeout)
     bench_yaml = project / "data/fake/benchmark.yaml"
     text = bench_yaml.read_text(encoding="utf-8").replace('commands: ["python fake_trainer.py "]',
                                                           f"commands: [{json.dumps(command)}]")
-    bench_yaml.write_text(text + "      shell: true\n      stop_after_window: false\n", encoding="utf-8")
+    bench_yaml.write_text(text + "      shell: true\n" + ("" if stop else "      stop_after_window: false\n"),
+                          encoding="utf-8")
     return project
 
 
 TRAINER = f"python fake_trainer.py --format detectron2 --iterations 70 --seconds {SECONDS}"
 SHELL_CASES = {
     # 'train | tee log' fails when the trainer does (pipefail), not only when tee does.
-    "pipe": (f"{TRAINER} --crash-at 65 2>&1 | tee train.log", 30, "command exited with status 1"),
-    # A background process holding stdout does not keep a finished run waiting for the timeout.
-    "background": (f"sleep 299.25 & {TRAINER}", 20, None),
+    "pipe": (f"{TRAINER} --crash-at 65 2>&1 | tee train.log", 30, False, "command exited with status 1"),
+    # A background process holding stdout keeps neither a failed run waiting for the timeout...
+    "background-failed": (f"sleep 299.25 & {TRAINER} --exit-code 3", 20, False, "command exited with status 3"),
+    # ... nor a measured one, and is stopped with it.
+    "background": (f"sleep 299.25 & {TRAINER}", 20, True, None),
+    # A launcher that returns at once, leaving its trainer to load quietly, is still measured.
+    "launcher-returns": (f"(sleep 2; {TRAINER}) & echo launched", 20, True, None),
     # A child that closes its output and lingers is still timed out, and stopped.
-    "closes-output": (f"{TRAINER}; exec >/dev/null 2>&1; sleep 299.25", 6, "timed out after 6 s"),
+    "closes-output": (f"{TRAINER}; exec >/dev/null 2>&1; sleep 299.25", 6, False, "timed out after 6 s"),
     # 10 MB without a line end, then the log: read in linear time, the window still right.
-    "huge-line": (f"head -c 10000000 /dev/zero | tr '\\0' x; echo; {TRAINER}", 30, None),
+    "huge-line": (f"head -c 10000000 /dev/zero | tr '\\0' x; echo; {TRAINER}", 30, False, None),
 }
 
 
 @pytest.mark.parametrize("case", sorted(SHELL_CASES))
 def test_shell_commands_that_misbehave(tmp_path: Path, case: str) -> None:
-    command, timeout, failure = SHELL_CASES[case]
-    project = shell_project(tmp_path, command, timeout)
+    command, timeout, stop, failure = SHELL_CASES[case]
+    project = shell_project(tmp_path, command, timeout, stop)
     before = snapshot(project / "data")
     started = time.monotonic()
     done = runner(project, "fake")
@@ -382,7 +387,7 @@ def test_shell_commands_that_misbehave(tmp_path: Path, case: str) -> None:
 
 
 RECORD_AT_ONCE = """\
-import datetime as dt, sys
+import datetime as dt, os, sys, time
 from pathlib import Path
 from runners.record import record
 from sphinx_benchbench.loader import load_benchmark
@@ -390,6 +395,8 @@ data = Path(sys.argv[1])
 bench, _ = load_benchmark(data, "fake")
 log = Path(sys.argv[2])
 now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+while not os.path.exists(sys.argv[3]):  # all start recording at the same moment
+    time.sleep(0.001)
 print(record(bench.folder, data, "fake", [bench.results[0]], log, "header", now).name)
 """
 
@@ -399,8 +406,11 @@ def test_recordings_in_the_same_second_never_overwrite_each_other(tmp_path: Path
     assert runner(project, "fake").returncode == 0
     log = tmp_path / "run.log"
     log.write_text("a log\n", encoding="utf-8")
-    procs = [subprocess.Popen([sys.executable, "-c", RECORD_AT_ONCE, str(project / "data"), str(log)],
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", RECORD_AT_ONCE, str(project / "data"), str(log), str(go)],
                               cwd=REPO, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    time.sleep(3)  # every process has loaded the data and waits
+    go.touch()
     names = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert len(set(names)) == 6, names
@@ -434,8 +444,12 @@ def test_recording_never_leaves_the_data_folder_or_debris(tmp_path: Path) -> Non
                           text=True, check=True).stdout.strip()
     abandoned = results / f".recording-{dead}-x1y2"  # left by a runner killed while recording
     (abandoned / "logs").mkdir(parents=True)
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    recent = results / f".recording-{dead}-a3b4"  # a live runner elsewhere (other host, PID namespace)
+    recent.mkdir()
     assert runner(project, "fake").returncode == 0
-    assert not abandoned.exists()
+    assert not abandoned.exists() and recent.exists()
+    recent.rmdir()
     assert [p.name for p in results.iterdir() if p.name.startswith(".")] == []
 
 
@@ -454,6 +468,7 @@ ENTRY_PROBLEMS = {
     "window-in-epochs": ("window: {start: 10, end: 60}", "window: {start: 10, end: 60, unit: epochs}",
                          "the runner's log parsers count iterations"),
     "timeout-zero": ("      timeout: 60\n", "      timeout: 0\n", "run.timeout: must be greater than zero"),
+    "run-dropped": ("log: {format: generic", "log: {formt: generic", "implementations[0].run.log"),
     "blank-command": ('    commands: ["python fake_trainer.py',
                       '    commands: ["  "]\n    notes: ["python fake_trainer.py', "commands[0]: must not be empty"),
 }
@@ -523,3 +538,52 @@ def test_an_empty_environment_variable_is_passed_as_empty(tmp_path: Path) -> Non
     assert "  fake                     runnable" in listed.stdout, listed.stdout
     done = runner(project, "fake")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_stopped_trainer_is_gone_before_the_next_repeat_starts(tmp_path: Path) -> None:
+    """A trainer behind 'bash -c "train | tee log"' that saves a checkpoint on SIGTERM outlives
+    bash; the next repeat must not start beside it on the same machine."""
+    events = tmp_path / "events.txt"
+    command = (f"python fake_trainer.py --format detectron2 --iterations 100000 --seconds {SECONDS} "
+               f"--linger-on-term 1.5 --events {events} 2>&1 | tee train.log")
+    project = shell_project(tmp_path, command, 60, stop=True)
+    done = runner(project, "fake", "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    marks = [line.split() for line in events.read_text().splitlines()]
+    assert [what for what, _ in marks] == ["start", "end", "start", "end"], marks
+    assert float(marks[2][1]) > float(marks[1][1]), "the second run started after the first one ended"
+
+
+@pytest.mark.parametrize("stop", [True, False])
+def test_buffered_output_is_timed_by_the_last_line_of_each_burst(tmp_path: Path, stop: bool) -> None:
+    """Lines written 7 at a time: the window edges 10 and 60 fall inside bursts and are interpolated
+    between burst ends, whether the runner stops at the window end or reads to the exit."""
+    args = f"--format detectron2 --iterations 70 --seconds {SECONDS} --burst 7"
+    project = make_project(tmp_path, {"fake": ("detectron2", args)})
+    if not stop:
+        bench_yaml = project / "data/fake/benchmark.yaml"
+        bench_yaml.write_text(bench_yaml.read_text() + "      stop_after_window: false\n", encoding="utf-8")
+    done = runner(project, "fake")
+    assert done.returncode == 0, done.stderr
+    bench, _ = load_benchmark(project / "data", "fake")
+    (result,) = bench.results
+    assert abs(result.samples[0] / (ITEMS / SECONDS) - 1) < 0.01, result.samples
+    assert any("block-buffered" in w for w in result.run.warnings), result.run.warnings
+
+
+def test_problems_are_tied_to_the_right_entry(tmp_path: Path) -> None:
+    """A cosmetic problem does not stop a run; a duplicate id's problem does not stop the first entry
+    of that id; an entry dropped whole (no name) with a run section fails instead of vanishing."""
+    project = make_project(tmp_path, {"good": ("detectron2", "--format detectron2 --iterations 61")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    text = bench_yaml.read_text(encoding="utf-8").replace("    name: good\n", "    name: good\n    notes: [5]\n")
+    text += IMPL.format(id="good", fmt="detectron2", args="", timeout=-5, options="", own_window="")
+    text += IMPL.format(id="nameless", fmt="detectron2", args="", timeout=60, options="",
+                        own_window="").replace("    name: nameless\n", "")
+    bench_yaml.write_text(text, encoding="utf-8")
+    done = runner(project, "all")
+    good = [line for line in done.stdout.splitlines() if "fake/good" in line]
+    assert len(good) == 1 and "recorded" in good[0], done.stdout + done.stderr
+    nameless = next(line for line in done.stdout.splitlines() if "fake/nameless" in line)
+    assert "failed" in nameless and "name: required key is missing" in nameless
+    assert done.returncode == 1
