@@ -218,7 +218,6 @@ class _Reader:
     outcome: RunOutcome
     #: The iteration after which the command is stopped, or None (set per command).
     stop_at: int | None = None
-    reached: bool = False
 
     def pump(self, proc: subprocess.Popen[bytes], deadline: float) -> str:
         """Read the child's output until it closes; return a failure reason or ''."""
@@ -290,6 +289,6 @@ class _Reader:
         if self.on_line:
             self.on_line(sample, text)
         if self.stop_at is not None:
-            self.reached = self.reached or (sample is not None and sample.iteration >= self.stop_at)
-            outcome.stopped = self.reached and (self.watch is None or outcome.watched is not None)
+            reached = bool(outcome.samples) and outcome.samples[-1].iteration >= self.stop_at
+            outcome.stopped = reached and (self.watch is None or outcome.watched is not None)
         return ""

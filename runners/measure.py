@@ -63,17 +63,8 @@ class WindowMeasurement:
         return self.own_seconds_per_iter / self.seconds_per_iter - 1
 
 
-def _bracket(samples: Sequence[Sample], iteration: int) -> tuple[Sample, Sample] | None:
-    """The lines around ``iteration`` when it falls strictly between two of them."""
-    before = [s for s in samples if s.iteration < iteration]
-    after = [s for s in samples if s.iteration > iteration]
-    if not before or not after or any(s.iteration == iteration for s in samples):
-        return None
-    return before[-1], after[0]
-
-
-def _time_at(samples: Sequence[Sample], iteration: int, edge: str) -> float:
-    """Completion time of ``iteration``, interpolated between the lines around it."""
+def _around(samples: Sequence[Sample], iteration: int, edge: str) -> tuple[Sample, Sample]:
+    """The lines at or around ``iteration`` (the same line twice when one reports it)."""
     before = [s for s in samples if s.iteration <= iteration]
     after = [s for s in samples if s.iteration >= iteration]
     if not before:
@@ -85,7 +76,12 @@ def _time_at(samples: Sequence[Sample], iteration: int, edge: str) -> float:
         raise WindowError(
             f"the run ended at iteration {samples[-1].iteration}, before the window {edge} (iteration {iteration})"
         )
-    a, b = before[-1], after[0]
+    return before[-1], after[0]
+
+
+def _time_at(samples: Sequence[Sample], iteration: int, edge: str) -> float:
+    """Completion time of ``iteration``, interpolated between the lines around it."""
+    a, b = _around(samples, iteration, edge)
     if a.iteration == b.iteration:
         return a.time
     return a.time + (b.time - a.time) * (iteration - a.iteration) / (b.iteration - a.iteration)
@@ -125,11 +121,10 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
         raise WindowError(f"no time passed between iterations {start} and {end} (lines arrived in one burst?)")
     pace = (t_end - t_start) / (end - start)
     paused = []
-    for edge in (start, end):
-        around = _bracket(unique, edge)
-        if around is None:
+    for edge, name in ((start, "start"), (end, "end")):
+        a, b = _around(unique, edge, name)
+        if a.iteration == b.iteration:  # a line reports the edge itself: nothing interpolated
             continue
-        a, b = around
         excess = (b.time - a.time) - pace * (b.iteration - a.iteration)
         # Flag it where the pause could move the figure by more than a few parts per thousand.
         if (b.time - a.time) / (b.iteration - a.iteration) > SLOW_EDGE * pace and excess > 0.005 * (t_end - t_start):

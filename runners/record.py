@@ -25,6 +25,7 @@ import yaml
 from sphinx_benchbench.convert import Converter
 from sphinx_benchbench.loader import RESULTS_DIR
 from sphinx_benchbench.model import Result, ResultsFile
+from sphinx_benchbench.paths import inside
 from sphinx_benchbench.yamlsource import DataError, load_yaml
 
 __all__ = ["RecordError", "record"]
@@ -89,9 +90,8 @@ def record(
     now = now or dt.datetime.now(dt.timezone.utc)
     folder = Path(bench_folder) / RESULTS_DIR
     logs = folder / LOGS_DIR
-    root = os.path.realpath(data_root)
     for path in (folder, logs):  # a symlinked results/ or logs/ must not carry the recording elsewhere
-        if os.path.commonpath([os.path.realpath(path), root]) != root:
+        if not inside(os.fspath(data_root), os.fspath(path)):
             raise RecordError(f"{path} leads outside the data folder {data_root}")
     logs.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder)

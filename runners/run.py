@@ -235,11 +235,8 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
              window: Window, log: IO[str], progress: Progress, n: int, repeat: int) -> WindowMeasurement:
     run = impl.run
     assert run is not None
-    try:
-        parser = make_parser(run.log.format, **run.log.options)
-        watch = re.compile(run.log.own_window) if run.log.own_window else None
-    except (ValueError, TypeError, re.error) as exc:
-        raise Failure(f"log format: {exc}") from None
+    parser = make_parser(run.log.format, **run.log.options)  # both checked by _cannot_run beforehand
+    watch = re.compile(run.log.own_window) if run.log.own_window else None
     progress.start(impl.id, n, repeat, window.end)
     outcome: RunOutcome = run_commands(impl.commands, env=env, cwd=str(cwd), shell=run.shell,
                                        timeout=timeout or run.timeout, parser=parser, log=log,
@@ -459,30 +456,35 @@ def _tasks(name: str, wanted: list[str] | None, data: Path, project: Path,
             print(f"FAILED {name}/{impl_id}: {why}", file=sys.stderr)
             outcomes.append(Outcome(name, impl_id, "failed", why))
     for impl in impls:
-        if impl.run is None or not impl.commands:
-            # A run section dropped as invalid, or whose commands all were, is broken, not absent.
-            broken = entry_problems.get(impl.id)
-            if broken:
-                print(f"FAILED {name}/{impl.id}: {broken[0]}", file=sys.stderr)
-            outcomes.append(Outcome(name, impl.id, "failed", broken[0]) if broken
-                            else Outcome(name, impl.id, "skipped", "no run specification in the data"))
-            continue
         # On a cluster the compute node, not this machine, has to meet the requirements.
-        reason = None if args.executor == "slurm" else unmet(impl, command_path(bench, impl, project))
-        if reason:
-            print(f"skip {name}/{impl.id}: {reason}", file=sys.stderr)
-            outcomes.append(Outcome(name, impl.id, "skipped", reason))
+        status, why = _fate(bench, impl, project, entry_problems, here=args.executor != "slurm")
+        if status == "run":
+            tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
+            continue
+        if status == "unmet":
+            print(f"skip {name}/{impl.id}: {why}", file=sys.stderr)
             if args.dry_run:  # what it would do elsewhere is still worth reading
                 print(f"{name}/{impl.id} (skipped here):")
                 print("\n".join(f"  {line}" for line in plan(bench, impl, project, args.repeat or impl.run.repeat)))
-            continue
-        blocking = _blocking(bench, impl, entry_problems)
-        if blocking:
-            print(f"FAILED {name}/{impl.id}: {blocking[0]}", file=sys.stderr)
-            outcomes.append(Outcome(name, impl.id, "failed", str(blocking[0])))
-            continue
-        tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
+        elif status == "failed":
+            print(f"FAILED {name}/{impl.id}: {why}", file=sys.stderr)
+        outcomes.append(Outcome(name, impl.id, "skipped" if status == "unmet" else status, why))
     return outcomes, tasks
+
+
+def _fate(bench: Benchmark, impl: Implementation, project: Path, entry_problems: dict[str, list[str]],
+          here: bool = True) -> tuple[str, str]:
+    """What ``run`` does with ``impl``, and why: ``run``, ``skipped`` (nothing to run), ``unmet``
+    (this machine cannot run it) or ``failed`` (its data must not run)."""
+    if impl.run is None or not impl.commands:
+        # A run section dropped as invalid, or whose commands all were, is broken, not absent.
+        broken = entry_problems.get(impl.id)
+        return ("failed", broken[0]) if broken else ("skipped", "no run specification in the data")
+    reason = unmet(impl, command_path(bench, impl, project)) if here else None
+    if reason:
+        return "unmet", reason
+    blocking = _blocking(bench, impl, entry_problems)
+    return ("failed", blocking[0]) if blocking else ("run", "")
 
 
 #: Fields of an implementation that change what a run does; a problem elsewhere in its entry
@@ -714,15 +716,9 @@ def _list(data: Path, project: Path) -> int:
 
 def _status_here(bench: Benchmark, impl: Implementation, project: Path, entry_problems: dict[str, list[str]]) -> str:
     """What ``run`` would do with ``impl`` on this machine, in a few words."""
-    if impl.run is None or not impl.commands:
-        return "fails: its entry has a data problem" if entry_problems.get(impl.id) \
-            else "not runnable (no run specification)"
-    reason = unmet(impl, command_path(bench, impl, project))
-    if reason:
-        return f"skipped here: {reason}"
-    if _blocking(bench, impl, entry_problems):
-        return "fails: its entry has a data problem"
-    return "runnable"
+    status, why = _fate(bench, impl, project, entry_problems)
+    return {"run": "runnable", "skipped": "not runnable (no run specification)", "unmet": f"skipped here: {why}",
+            "failed": "fails: its entry has a data problem"}[status]
 
 
 def _summary(outcomes: list[Outcome]) -> None:
