@@ -1,7 +1,7 @@
 """sphinx-benchbench: benchmark pages built from recorded data.
 
 Add ``"sphinx_benchbench"`` to ``extensions`` in ``conf.py``; see
-:mod:`sphinx_benchbench.extension`.
+:mod:`sphinx_benchbench.sphinxext.extension`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,6 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Sphinx entry point; imports the extension lazily."""
-    from .extension import setup as _setup
+    from .sphinxext.extension import setup as _setup
 
     return _setup(app)

@@ -1,8 +1,8 @@
-"""``python -m sphinx_benchbench check``: see :mod:`sphinx_benchbench.check`."""
+"""``python -m sphinx_benchbench check``: see :mod:`sphinx_benchbench.cli.check`."""
 
 import sys
 
-from .check import main
+from .cli.check import main
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] != "check":

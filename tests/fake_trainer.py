@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--noise", action="store_true", help="mix unrelated lines and carriage returns in")
     parser.add_argument("--pidfile", help="write our pid here (for signal tests)")
     parser.add_argument("--own-window", help="START:END: time this window itself and print it at the end, "
-                        "like runners/suites/torchvision_maskrcnn.py")
+                        "like sphinx_benchbench/runners/suites/torchvision_maskrcnn.py")
     parser.add_argument("--linger-on-term", type=float, help="on SIGTERM, take this long to exit (a checkpoint)")
     parser.add_argument("--events", help="append 'start TIME' and 'end TIME' (wall clock) to this file")
     parser.add_argument("--burst", type=int, default=1, help="write progress lines in groups of N")

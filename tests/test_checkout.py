@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runners.checkout import CheckoutError, prepare
+from sphinx_benchbench.runners.checkout import CheckoutError, prepare
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from sphinx_benchbench.model import Located
+from sphinx_benchbench.data.model import Located
 
 
 def soup(app: SphinxTestApp, page: str = "index.html") -> BeautifulSoup:

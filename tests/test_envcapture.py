@@ -1,4 +1,4 @@
-"""Tests for runners.envcapture with real child processes.
+"""Tests for sphinx_benchbench.runners.envcapture with real child processes.
 
 Why these tests look the way they do: what envcapture records is published
 next to every measured number, so a wrong GPU count, a version read from the
@@ -29,7 +29,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runners.envcapture import (
+from sphinx_benchbench.data.convert import Converter
+from sphinx_benchbench.data.model import Provenance, Result
+from sphinx_benchbench.runners.envcapture import (
     DEFAULT_PACKAGES,
     DISTRIBUTIONS,
     Environment,
@@ -38,8 +40,6 @@ from runners.envcapture import (
     parse_gpu_query,
     parse_topology,
 )
-from sphinx_benchbench.convert import Converter
-from sphinx_benchbench.model import Provenance, Result
 
 # --------------------------------------------------------------------------
 # Real nvidia-smi output

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_benchbench.check import main as check_main
-from sphinx_benchbench.loader import list_benchmarks, load_benchmark
-from sphinx_benchbench.model import Accelerator, Hardware
-from sphinx_benchbench.ranking import rank
+from sphinx_benchbench.analysis.ranking import rank
+from sphinx_benchbench.cli.check import main as check_main
+from sphinx_benchbench.data.loader import list_benchmarks, load_benchmark
+from sphinx_benchbench.data.model import Accelerator, Hardware
 
 from .conftest import REPO, ROOTS
 

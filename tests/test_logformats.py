@@ -1,4 +1,4 @@
-"""Tests for runners.logformats against real log text.
+"""Tests for sphinx_benchbench.runners.logformats against real log text.
 
 Why these tests look the way they do: a parser that misreads a log does not
 crash, it produces a plausible wrong number.  So the "known truth" here is
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from runners.logformats import (
+from sphinx_benchbench.runners.logformats import (
     FORMATS,
     LogFormatError,
     LogParser,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runners.measure import Sample, WindowError, measure_window, value_of
+from sphinx_benchbench.runners.measure import Sample, WindowError, measure_window, value_of
 
 
 def line(times: dict[int, float]) -> list[Sample]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_benchbench.loader import load_benchmark
+from sphinx_benchbench.data.loader import load_benchmark
 
 from .conftest import REPO, TESTS
 
@@ -389,8 +389,8 @@ def test_shell_commands_that_misbehave(tmp_path: Path, case: str) -> None:
 RECORD_AT_ONCE = """\
 import datetime as dt, os, sys, time
 from pathlib import Path
-from runners.record import record
-from sphinx_benchbench.loader import load_benchmark
+from sphinx_benchbench.runners.record import record
+from sphinx_benchbench.data.loader import load_benchmark
 data = Path(sys.argv[1])
 bench, _ = load_benchmark(data, "fake")
 log = Path(sys.argv[2])

@@ -8,18 +8,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sphinx_benchbench.schema import FILES, render
-from sphinx_benchbench.yamlsource import load_yaml
+from sphinx_benchbench.data.schema import FILES, render
+from sphinx_benchbench.data.yamlsource import load_yaml
 
 from .conftest import REPO, ROOTS
 
-PACKAGE = REPO / "sphinx_benchbench"
+PACKAGE = REPO / "sphinx_benchbench" / "data" / "schemas"
 
 
 @pytest.mark.parametrize("filename", sorted(FILES))
 def test_committed_schema_is_current(filename: str) -> None:
     committed = (PACKAGE / filename).read_text(encoding="utf-8")
-    assert committed == render(FILES[filename], filename), "run: python -m sphinx_benchbench.schema"
+    assert committed == render(FILES[filename], filename), "run: python -m sphinx_benchbench.data.schema"
     jsonschema.Draft202012Validator.check_schema(json.loads(committed))
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_benchbench.loader import load_benchmark
+from sphinx_benchbench.data.loader import load_benchmark
 
 from .conftest import REPO, TESTS
 

@@ -1,4 +1,4 @@
-"""The CPU suite (``runners.suites.sphinx_render``): its output contract, its pages and its data.
+"""The CPU suite (``sphinx_benchbench.runners.suites.sphinx_render``): its output contract, its pages and its data.
 
 The runner trusts the suite's lines to count iterations, and the suite's
 numbers only mean something if the four pages it times show the same thing, so
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from runners.suites import sphinx_render
-from sphinx_benchbench.loader import load_benchmark
+from sphinx_benchbench.data.loader import load_benchmark
+from sphinx_benchbench.runners.suites import sphinx_render
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = list(sphinx_render.VARIANTS)
@@ -29,7 +29,7 @@ LINE = re.compile(r"^iteration (?P<i>\d+)/(?P<n>\d+) time: (?P<seconds>\d+\.\d{6
 
 def suite(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the suite as the runner does: a child process in the repository, no shell."""
-    return subprocess.run([sys.executable, "-m", "runners.suites.sphinx_render", *args],
+    return subprocess.run([sys.executable, "-m", "sphinx_benchbench.runners.suites.sphinx_render", *args],
                           cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -56,7 +56,8 @@ def test_the_data_file_uses_the_same_line_format() -> None:
     assert [i.id for i in impls] == VARIANTS
     assert [i.id for i in impls if i.subject] == ["benchmark-table"]
     for impl in impls:
-        assert impl.commands == [f"python -m runners.suites.sphinx_render --variant {impl.id} --iterations 30"]
+        suite = "python -m sphinx_benchbench.runners.suites.sphinx_render"
+        assert impl.commands == [f"{suite} --variant {impl.id} --iterations 30"]
         assert impl.run is not None and impl.run.log.format == "generic"
         pattern = re.compile(str(impl.run.log.options["pattern"]))
         match = pattern.search("iteration 7/30 time: 0.123456")
@@ -101,7 +102,7 @@ def test_unknown_variant_is_a_usage_error() -> None:
 
 
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "runners.suites.sphinx_render",
+    proc = subprocess.Popen([sys.executable, "-m", "sphinx_benchbench.runners.suites.sphinx_render",
                              "--variant", "by-hand", "--iterations", "1000"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

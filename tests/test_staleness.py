@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from packaging.version import Version
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_benchbench.loader import load_benchmark
-from sphinx_benchbench.model import StalenessPolicy
-from sphinx_benchbench.staleness import Policy, current_versions, find_stale, merge_policy, newer
+from sphinx_benchbench.analysis.staleness import Policy, current_versions, find_stale, merge_policy, newer
+from sphinx_benchbench.data.loader import load_benchmark
+from sphinx_benchbench.data.model import StalenessPolicy
 
 from .conftest import REPO, ROOTS
 

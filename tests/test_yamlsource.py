@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_benchbench.yamlsource import MAX_NODES, DataError, LList, LMap, load_yaml
+from sphinx_benchbench.data.yamlsource import MAX_NODES, DataError, LList, LMap, load_yaml
 
 
 def load(text: str, tmp_path: Path) -> object:

@@ -1,6 +1,6 @@
 """Generate the data-format reference from the model's dataclasses.
 
-The documentation of every field lives in :mod:`sphinx_benchbench.model`
+The documentation of every field lives in :mod:`sphinx_benchbench.data.model`
 (its ``doc`` metadata), so this page cannot drift from what the validator
 accepts.
 """
@@ -14,7 +14,7 @@ from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_benchbench import model
+from sphinx_benchbench.data import model
 
 
 def _type_text(tp: Any) -> str:

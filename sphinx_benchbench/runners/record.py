@@ -22,11 +22,11 @@ from typing import Any
 
 import yaml
 
-from sphinx_benchbench.convert import Converter
-from sphinx_benchbench.loader import RESULTS_DIR
-from sphinx_benchbench.model import Result, ResultsFile
-from sphinx_benchbench.paths import inside
-from sphinx_benchbench.yamlsource import DataError, load_yaml
+from sphinx_benchbench.data.convert import Converter
+from sphinx_benchbench.data.loader import RESULTS_DIR
+from sphinx_benchbench.data.model import Result, ResultsFile
+from sphinx_benchbench.data.paths import inside
+from sphinx_benchbench.data.yamlsource import DataError, load_yaml
 
 __all__ = ["RecordError", "record"]
 

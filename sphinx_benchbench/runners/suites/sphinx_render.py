@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_DATA", "NOISE", "VARIANTS", "main", "make_app", "make_project", "run"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # the checkout: the pages live in benchmarks/pages
 PAGES = ROOT / "benchmarks" / "pages"
-#: The data folder next to the ``runners`` package.
+#: The data folder of the checkout.
 DEFAULT_DATA = ROOT / "data"
 #: The page each variant builds, from ``benchmarks/pages``.
 VARIANTS = {
@@ -151,7 +151,7 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the exit status (130 on Ctrl-C, without a traceback)."""
     parser = argparse.ArgumentParser(
-        prog="python -m runners.suites.sphinx_render",
+        prog="python -m sphinx_benchbench.runners.suites.sphinx_render",
         description="Time warm full Sphinx rebuilds of the Mask R-CNN page, written one of four ways.",
     )
     parser.add_argument("--variant", required=True, choices=VARIANTS, help="how the page is written")

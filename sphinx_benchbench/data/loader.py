@@ -2,7 +2,7 @@
 
 This is the typed API shared by the Sphinx extension and the runners::
 
-    from sphinx_benchbench.loader import load_benchmark
+    from sphinx_benchbench.data.loader import load_benchmark
     bench, problems = load_benchmark("data", "maskrcnn-training")
 
 ``bench`` is ``None`` only when ``benchmark.yaml`` itself cannot be used;

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from .model import moment as when
+from ..data.model import moment as when
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -69,7 +69,7 @@ def load_options(path: Path | None, overrides: dict[str, Any]) -> ClusterOptions
 
 def remote_measure(data: str, benchmark: str, implementation: str, repeat: int, timeout: float | None) -> Any:
     """The job: load the data on the compute node and measure, with the local engine."""
-    from sphinx_benchbench.loader import load_benchmark
+    from sphinx_benchbench.data.loader import load_benchmark
 
     from .progress import Progress
     from .run import Failure, blocking_problems, measure_one

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from .yamlsource import DataError
+    from ..data.yamlsource import DataError
 
 logger = logging.getLogger("sphinx_benchbench")
 

@@ -5,7 +5,7 @@ and the software it came from.  The runners record, with every result, the
 hardware (CPU, memory, GPUs and their interconnect), the versions of the
 packages that matter (``python``, ``torch``, ``cuda``, ``cudnn``, ...) and the
 platform (kernel and C library), in the ``hardware``, ``software`` and
-``platform`` fields of :class:`sphinx_benchbench.model.Result`.
+``platform`` fields of :class:`sphinx_benchbench.data.model.Result`.
 
 Three rules shape the code:
 
@@ -53,7 +53,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sphinx_benchbench.model import Accelerator, Hardware
+from sphinx_benchbench.data.model import Accelerator, Hardware
 
 __all__ = [
     "DEFAULT_PACKAGES",
@@ -181,7 +181,7 @@ emit("torch", info)
 
 @dataclass(frozen=True)
 class Environment:
-    """What a result was measured on and with, ready for a :class:`~sphinx_benchbench.model.Result`."""
+    """What a result was measured on and with, ready for a :class:`~sphinx_benchbench.data.model.Result`."""
 
     #: This machine: CPU, memory, and the GPUs the implementation sees.
     hardware: Hardware
@@ -193,7 +193,7 @@ class Environment:
     warnings: tuple[str, ...] = field(default=())
 
     def result_fields(self) -> dict[str, object]:
-        """The keyword arguments of :class:`~sphinx_benchbench.model.Result` this fills in."""
+        """The keyword arguments of :class:`~sphinx_benchbench.data.model.Result` this fills in."""
         return {"hardware": self.hardware, "software": dict(self.software), "platform": self.platform}
 
 
@@ -541,7 +541,7 @@ def _label(accelerator: Accelerator | None, interconnect: str | None, cpu: str |
 def capture_hardware(
     nvidia_smi: str | None = "nvidia-smi", env: Mapping[str, str] | None = None, timeout: float = 60
 ) -> tuple[Hardware, list[str]]:
-    """This machine as a :class:`~sphinx_benchbench.model.Hardware`, and warnings."""
+    """This machine as a :class:`~sphinx_benchbench.data.model.Hardware`, and warnings."""
     env = os.environ if env is None else env
     cpu, count, memory = _cpu_model(), _cpu_count(), _memory_gib()
     accelerator, interconnect, warnings = _accelerators(nvidia_smi, env, timeout)

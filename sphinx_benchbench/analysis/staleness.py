@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
 
-from .convert import Converter
-from .identity import identity
-from .model import Benchmark, Result, StalenessPolicy, software_name
+from ..data.convert import Converter
+from ..data.identity import identity
+from ..data.model import Benchmark, Result, StalenessPolicy, software_name
 
 __all__ = ["Current", "Policy", "Stale", "find_stale", "merge_policy", "site_policy"]
 

@@ -3,7 +3,7 @@
 Editors (VS Code's YAML extension, PyCharm) validate and complete the data
 files with these schemas; the files name them in a ``yaml-language-server``
 comment.  They are generated, never edited: run ``python -m
-sphinx_benchbench.schema`` after changing the model (a test checks that the
+sphinx_benchbench.data.schema`` after changing the model (a test checks that the
 committed files are current).
 """
 
@@ -129,7 +129,7 @@ def render(cls: type, filename: str) -> str:
     return json.dumps(schema_for(cls, filename), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_schemas(folder: str = os.path.dirname(__file__)) -> list[str]:
+def write_schemas(folder: str = os.path.join(os.path.dirname(__file__), "schemas")) -> list[str]:
     """Write every schema file into ``folder``; returns the paths written."""
     paths = []
     for filename, cls in FILES.items():

@@ -17,7 +17,7 @@ spread by several percent.
 
 At the end it prints its own CUDA-synchronised timing of the window, which the
 runner records as a cross-check of the time it measures from line arrivals.
-Several GPUs: ``torchrun --nproc_per_node=N -m runners.suites.torchvision_maskrcnn``.
+Several GPUs: ``torchrun --nproc_per_node=N -m sphinx_benchbench.runners.suites.torchvision_maskrcnn``.
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from docutils import nodes
 
+from ..analysis.ranking import Row, Table, hardware_key
+from ..analysis.staleness import Stale
+from ..data.model import Benchmark, Implementation, Logo, Patch, Result, software_name
 from .charts import bar_spec, history_spec, make_node
 from .downloads import make_downloads
 from .logos import LOGO_CLASSES, SOURCE
-from .model import Benchmark, Implementation, Logo, Patch, Result, software_name
-from .ranking import Row, Table, hardware_key
-from .staleness import Stale
 
 __all__ = ["PARTS", "Renderer"]
 

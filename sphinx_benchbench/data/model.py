@@ -1,8 +1,8 @@
 """The data model: what a benchmark folder under ``data/`` holds.
 
 These dataclasses are the one definition of the format.  The validator
-(:mod:`sphinx_benchbench.convert`) reads YAML into them by their type hints,
-the JSON Schema (:mod:`sphinx_benchbench.schema`) and the data-format reference
+(:mod:`sphinx_benchbench.data.convert`) reads YAML into them by their type hints,
+the JSON Schema (:mod:`sphinx_benchbench.data.schema`) and the data-format reference
 page are generated from them, and the runners write results through them.  A
 field's ``doc`` metadata is its documentation in all three places.
 

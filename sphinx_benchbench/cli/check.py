@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .loader import list_benchmarks, load_benchmark
-from .ranking import current_results
-from .staleness import Policy, find_stale, merge_policy, site_policy
+from ..analysis.ranking import current_results
+from ..analysis.staleness import Policy, find_stale, merge_policy, site_policy
+from ..data.loader import list_benchmarks, load_benchmark
 
 __all__ = ["main"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from .model import Benchmark, Hardware, Implementation, Result
+from ..data.model import Benchmark, Hardware, Implementation, Result
 
 __all__ = ["Row", "Table", "current_results", "group_label", "hardware_key", "rank"]
 

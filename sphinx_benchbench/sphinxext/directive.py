@@ -12,13 +12,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from ..analysis.ranking import rank
+from ..analysis.staleness import Policy, Stale, find_stale, merge_policy, site_policy
+from ..data.loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
+from ..data.model import Benchmark, Result
 from .dependencies import note_files
-from .loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
-from .model import Benchmark, Result
-from .ranking import rank
 from .render import PARTS, Renderer
 from .report import Subtype, at, warn, warn_data
-from .staleness import Policy, Stale, find_stale, merge_policy, site_policy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -1,0 +1,1 @@
+"""What the loaded results say: ranking, statistics and staleness (no Sphinx)."""

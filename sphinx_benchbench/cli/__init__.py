@@ -1,0 +1,1 @@
+"""Command-line tools that read the data without a Sphinx build."""

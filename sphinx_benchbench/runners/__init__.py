@@ -1,0 +1,1 @@
+"""The engine that runs benchmark implementations and records their results in ``data/``."""

@@ -1,0 +1,1 @@
+"""The Sphinx extension: the ``benchmark-table`` directive and its builders."""
