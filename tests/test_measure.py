@@ -56,18 +56,31 @@ def test_an_edge_interpolated_across_a_pause_is_flagged() -> None:
     assert measure_window(steady, 100, 500).slow_edges == []
 
 
-def test_own_timing_is_averaged_over_the_window() -> None:
-    samples = [Sample(i * 1.0, i, 0.9 if i < 5 else 1.1) for i in range(1, 11)]
-    m = measure_window(samples, 4, 10)
-    assert m.own_seconds_per_iter == pytest.approx(1.1)
-    assert m.own_disagreement == pytest.approx(0.1)
+def test_a_window_inside_one_stretch_between_lines_is_refused() -> None:
+    # Lines every 1000 iterations: 100-500 lies inside 1-1001, timed only as a whole.
+    with pytest.raises(WindowError, match="timed only as a whole"):
+        measure_window(line({1: 0.0, 1001: 100.0, 2001: 200.0}), 100, 500)
+
+
+def test_a_trend_across_the_window_is_flagged() -> None:
+    """Iterations slow down by 0.1 % each (0.1 s at 100, 0.15 s at 500): no steady state."""
+    times, t = {}, 0.0
+    for i in range(1, 601):
+        t += 0.1 * 1.001 ** (i - 100)
+        if i % 20 == 0:
+            times[i] = t
+    m = measure_window(line(times), 100, 500)
+    assert m.trend == pytest.approx(1.001 ** 200 - 1, rel=0.2)  # the halves' medians lie about 200 iterations apart
+    assert any("not in a steady state" in w for w in m.warnings())
+    steady = measure_window(line({i: 0.1 * i + 0.01 * (i % 40 == 0) for i in range(20, 601, 20)}), 100, 500)
+    assert steady.trend is not None and abs(steady.trend) < 0.01 and steady.warnings() == []
 
 
 @pytest.mark.parametrize(("samples", "start", "end", "words"), [
     ([], 1, 2, "no progress lines"),
     (line({20: 1.0, 40: 2.0}), 10, 40, "before the first progress line"),
     (line({1: 1.0, 2: 2.0}), 1, 5, "before the window end"),
-    (line({1: 1.0, 5: 1.0}), 1, 5, "no time passed"),
+    (line({1: 1.0, 5: 1.0}), 1, 5, "no time"),
     ([Sample(1.0, 5), Sample(2.0, 3)], 1, 5, "went backwards"),
     (line({1: 1.0}), 5, 5, "empty window"),
 ])

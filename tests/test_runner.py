@@ -105,14 +105,52 @@ def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: 
         assert abs(value / truth - 1) < 0.01, f"{fmt}: measured {value}, truth {truth}"
     assert result.run.window.start == 10 and result.run.window.end == 60
     assert len(result.run.seconds_per_iteration) == 2
-    if fmt not in ("generic", "keras", "tensorpack") or every == 1:
-        assert all(own is None or abs(own / SECONDS - 1) < 0.01 for own in result.run.own_seconds_per_iteration)
     assert result.status == "measured"
     assert result.software["python"] and result.platform
     assert not result.run.unstable and "unstable" not in done.stderr
     log = project / "data/fake/results" / result.log
     text = gzip.decompress(log.read_bytes()).decode()
     assert "=== run 2/2 ===" in text
+
+
+VARY_OPTIONS = {**OPTIONS, "generic": OPTIONS["generic"][:-1] + ", seconds_are: interval}"}
+
+
+@pytest.mark.parametrize(("fmt", "every", "seconds", "per_epoch", "vary"), [
+    ("generic", 1, 0.03, 25, 0.6), ("detectron2", 20, 0.03, 25, 0.6), ("maskrcnn-benchmark", 20, 0.03, 25, 0.6),
+    ("mmdetection", 5, 0.1, 25, 0.6), ("torchvision", 10, 0.03, 25, 0.6), ("detectron", 10, 0.03, 25, 0.6),
+    # tensorpack times whole epochs (to 3 digits) and, within one, whole seconds: a window on epoch boundaries.
+    ("tensorpack", 1, 0.03, 10, 0.6),
+    # SimpleDet never times an epoch's first batch but in the epoch's total, so the batches after its last line
+    # are estimated at that line's pace: with times that jump by 60 % from one iteration to the next, four
+    # estimated iterations alone move the figure by a per cent; 20 % is still more than real runs vary.
+    ("simpledet", 5, 0.06, 30, 0.2),
+])
+def test_printed_timing_agrees_with_the_clock_when_times_vary(tmp_path: Path, fmt: str, every: int,
+                                                              seconds: float, per_epoch: int, vary: float) -> None:
+    """Iteration times vary and the first is slow; each format prints what its implementation would (a
+    cumulative mean, a median and a mean, a 20-iteration window...).  Read with its true meaning, the printed
+    timing of the window agrees with the runner's clock and with the truth; read as an average of printed
+    values, it would not (the slow first iteration alone moves a cumulative mean by several per cent)."""
+    args = (f"--format {fmt} --iterations 70 --seconds {seconds} --vary {vary} --every {every} "
+            f"--per-epoch {per_epoch}")
+    options = VARY_OPTIONS.get(fmt, "").replace("25", str(per_epoch))
+    project = make_project(tmp_path, {"fake": (fmt, args)}, options=options)
+    done = runner(project, "fake")
+    assert done.returncode == 0, done.stderr
+    bench, _ = load_benchmark(project / "data", "fake")
+    (result,) = bench.results
+    run = result.run
+    assert run is not None
+    pattern = [0.0, 0.6, -0.4, 0.2, -0.6, 0.4, -0.2]
+    truth = sum(seconds * (1 + vary * pattern[i % 7]) for i in range(10, 60)) / 50
+    assert abs(run.seconds_per_iteration[0] / truth - 1) < 0.01
+    (own,) = run.own_seconds_per_iteration
+    assert own is not None, run.semantics
+    assert abs(own / run.seconds_per_iteration[0] - 1) < 0.01, run.semantics
+    assert abs(own / truth - 1) < 0.01
+    assert run.semantics and "cross-checked against iterations 10-60 from the printed timings" in run.semantics
+    assert not any("printed timing of the window differs" in w for w in run.warnings)
 
 
 @pytest.mark.parametrize("skew", [1.0, 1.03])

@@ -234,7 +234,12 @@ def _load_results(
                 continue
             statistic = definition.metric.statistic
             expected = statistic_of(statistic, result.samples) if result.samples else None
-            if result.samples and expected is None:
+            if statistic == "olympic" and 0 < len(result.samples) < 3:
+                if result.value is None:
+                    load.problem(result, f"olympic scoring needs at least 3 samples, this result has "
+                                 f"{len(result.samples)}; ignored", "samples")
+                    continue
+            elif result.samples and expected is None:
                 load.problem(result, f"the {statistic} of the samples is not a finite number; ignored", "samples")
                 continue
             if (expected is not None and result.value is not None

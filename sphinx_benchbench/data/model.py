@@ -93,8 +93,18 @@ EnvName = Annotated[str, "envname"]
 #: show, and Python refuses to format with a precision that is too big.
 MAX_DECIMALS = 12
 
+def olympic(samples: list[float]) -> float:
+    """MLPerf's olympic score: the mean after dropping the fastest and the slowest run.
+
+    It needs three runs at least (MLPerf Training asks for five for Mask R-CNN).
+    """
+    if len(samples) < 3:
+        raise ValueError("olympic scoring needs at least 3 samples")
+    return statistics.fmean(sorted(samples)[1:-1])
+
+
 #: How a result's value is derived from repeated runs' samples.
-STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max}
+STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max, "olympic": olympic}
 
 
 def statistic_of(statistic: str, samples: list[float]) -> float | None:
@@ -253,8 +263,9 @@ class Metric:
     decimals: Annotated[int, "nonnegative", {"maximum": MAX_DECIMALS}] = _f(
         f"Decimals shown in the table and the charts, 0 to {MAX_DECIMALS}.", 0
     )
-    statistic: Literal["median", "mean", "min", "max"] = _f(
-        "Which statistic of repeated runs a result's value is (and the table shows).",
+    statistic: Literal["median", "mean", "min", "max", "olympic"] = _f(
+        "Which statistic of repeated runs a result's value is (and the table shows); ``olympic`` is MLPerf's "
+        "mean without the fastest and the slowest run (three runs at least).",
         "median",
     )
 
@@ -498,14 +509,19 @@ class RunRecord:
     window: Window = _req("The window measured.")
     seconds_per_iteration: list[NonNegative] = _req("Measured time of one iteration in the window, per run.")
     own_seconds_per_iteration: list[NonNegative | None] = _f(
-        "The implementation's own printed time per iteration over the window, per run (cross-check).", []
+        "The implementation's own printed timing of the window, per iteration, per run (cross-check; ``null`` "
+        "where its printed timing cannot time the window).", []
     )
     own_window_seconds: list[NonNegative | None] = _f(
         "The implementation's own timing of the window (``run.log.own_window``), per run.", []
     )
     spread: NonNegative | None = _f("Relative standard deviation of the runs' values.")
-    unstable: bool = _f("Whether the spread makes the result unstable (more than 5 %).", False)
+    unstable: bool = _f(
+        "Whether the runs disagree too much to be believed as they stand: a relative standard deviation over "
+        "5 %, an outlier run (hyperfine's modified Z-score) or a run 50 % from the mean (pyperf).", False)
     patch_applied: bool | None = _f("Whether every patch applied cleanly (``None``: no patch).")
+    semantics: str | None = _f(
+        "How the window was timed and cross-checked, in words: which timings were read and what they mean.")
     warnings: list[str] = _f("What the runner flagged, e.g. disagreement with the printed timing.", [])
 
 

@@ -284,7 +284,7 @@ class _Reader:
             except Exception as exc:  # a parser bug must fail this run, not the whole runner
                 return f"the {self.parser.name} log parser failed on {text[:200]!r}: {exc!r}"
             if progress is not None:
-                sample = Sample(now, progress.iteration, progress.own_seconds_per_iter)
+                sample = Sample(now, progress.iteration)
                 outcome.samples.append(sample)
         if self.on_line:
             self.on_line(sample, text)

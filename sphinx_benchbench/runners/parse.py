@@ -1,24 +1,29 @@
 """``python -m runners.parse LOG --format NAME --images-per-iter N [--window 100:500]``.
 
-Reads a saved log and prints JSON with ``throughput`` (items per second),
-``seconds_per_iter`` and the iterations used.  Logs saved by the runner carry
-each line's arrival time (``[+12.345678] text``, gzipped or not), which is
-what the runner measures; for a foreign log without them the implementation's
-own printed per-iteration times are averaged instead, and ``timing`` says so.
+Reads a saved log and prints JSON: ``throughput`` (items per second),
+``seconds_per_iter``, what was read and how (``semantics``) and what to doubt
+(``warnings``).  Logs saved by the runner carry each line's arrival time
+(``[+12.345678] text``, gzipped or not), which is what the runner measures;
+the implementation's printed timing is then the cross-check (``own``).  A log
+produced elsewhere is timed by what its format's printed timing *means* (a
+cumulative mean is differenced, an interval mean summed, an epoch weighted by
+its overlap), or by the lines' own logged times where that cannot be done;
+what the log cannot support is refused with the reason.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import re
-import statistics
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
-from .logformats import LogFormatError, make_parser
+from .logformats import FORMATS, LogFormatError, make_parser
 from .measure import Sample, WindowError, measure_window
 
 __all__ = ["main", "parse_log"]
@@ -26,19 +31,27 @@ __all__ = ["main", "parse_log"]
 _STAMP = re.compile(r"^\[\+(\d+(?:\.\d+)?)\] (.*)$")
 
 
-def _lines(path: Path) -> list[str]:
+def _lines(path: Path) -> tuple[list[str], bool]:
+    """The log's lines, and whether its last line was cut off (no line end)."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as f:
         text = f.read()
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    last = lines.pop()  # after the final line end: '' when the log ends with one
+    return lines + ([last] if last else []), bool(last)
 
 
-def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: dict[str, object]) -> dict:
-    """Measure the window of a saved log; raises ``ValueError`` subclasses on bad input."""
+def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: dict[str, object]) -> dict[str, Any]:
+    """Measure the window of a saved log; raises ``ValueError`` subclasses (with the reason) on bad input."""
     parser = make_parser(fmt, **options)
+    lines, truncated = _lines(path)
+    warnings: list[str] = []
+    if truncated:
+        lines.pop()  # a line without its end may be cut in the middle of a number ('time: 0.1')
+        warnings.append("the log's last line has no line end (cut off?); it was not read")
     stamped: list[Sample] = []
-    unstamped: list[Sample] = []
-    for line in _lines(path):
+    seen: list[int] = []
+    for line in lines:
         match = _STAMP.match(line)
         text = match.group(2) if match else line
         if text.startswith("=== run ") or text.startswith("$ "):
@@ -48,29 +61,38 @@ def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: d
         progress = parser.feed(text)
         if progress is None:
             continue
-        sample = Sample(float(match.group(1)) if match else 0.0, progress.iteration, progress.own_seconds_per_iter)
-        (stamped if match else unstamped).append(sample)
+        seen.append(progress.iteration)
+        if match:
+            stamped.append(Sample(float(match.group(1)), progress.iteration))
+    timing = parser.timing(items)
+    covers = [seen[0], seen[-1]] if seen else None
     if stamped:
         m = measure_window(stamped, start, end)
-        spi, timing, used = m.seconds_per_iter, "arrival", m.lines_used
+        try:
+            m = dataclasses.replace(m, own=timing.window(start, end, clock=False))
+        except WindowError as exc:
+            m = dataclasses.replace(m, own_refused=str(exc))
+        own = m.own
+        measured = {
+            "throughput": items / m.seconds_per_iter, "seconds_per_iter": m.seconds_per_iter, "timing": "arrival",
+            "lines_used": m.lines_used, "semantics": m.semantics(), "warnings": warnings + m.warnings(),
+        }
+        if own is not None:
+            measured["own"] = {"seconds_per_iter": own.window.seconds_per_iter, "semantics": own.semantics}
+        elif m.own_refused:
+            measured["own"] = {"refused": m.own_refused}
     else:
-        own = [s.own_seconds_per_iter for s in unstamped
-               if start < s.iteration <= end and s.own_seconds_per_iter is not None]
-        if not unstamped:
-            raise WindowError("no progress lines were recognised in the log")
-        if not unstamped[-1].iteration >= end:
-            raise WindowError(f"the log ends at iteration {unstamped[-1].iteration}, before the window end {end}")
-        if not own:
-            raise WindowError("the log has no arrival times and prints no per-iteration time in the window")
-        spi, timing, used = statistics.fmean(own), "printed", len(own)
-    return {
-        "throughput": items / spi,
-        "seconds_per_iter": spi,
-        "window": [start, end],
-        "iterations": end - start,
-        "lines_used": used,
-        "timing": timing,
-    }
+        if not seen and not timing.spans and not timing.clock:
+            raise WindowError("no progress lines were recognised in the log"
+                              + (f" ({'; '.join(timing.refusals)})" if timing.refusals else ""))
+        reading = timing.window(start, end)
+        kind = "logged" if reading.window.spans and reading.window.spans[0].what == "logged" else "printed"
+        measured = {
+            "throughput": items / reading.window.seconds_per_iter, "seconds_per_iter": reading.window.seconds_per_iter,
+            "timing": kind, "lines_used": len(reading.window.spans), "semantics": reading.semantics,
+            "warnings": warnings + reading.warnings, "precision": reading.window.error / reading.window.seconds,
+        }
+    return {"window": [start, end], "iterations": end - start, "covers": covers, **measured}
 
 
 def _option_value(text: str) -> object:
@@ -80,10 +102,18 @@ def _option_value(text: str) -> object:
     return int(text) if text.isdigit() else text
 
 
+def _formats() -> str:
+    width = max(map(len, FORMATS))
+    return "log formats:\n" + "\n".join(f"  {name:<{width}}  {cls.summary}" for name, cls in FORMATS.items()) + (
+        "\n\nEach format's fields, their meaning and its options: docs/runners/log-formats.rst")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m runners.parse", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m runners.parse", description=__doc__.splitlines()[0],
+                                     epilog=_formats(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("log", type=Path)
-    parser.add_argument("--format", required=True, help="log format name")
+    parser.add_argument("--format", required=True, choices=sorted(FORMATS), metavar="FORMAT",
+                        help="log format name (listed below)")
     parser.add_argument("--images-per-iter", type=int, required=True, help="items per iteration")
     parser.add_argument("--window", default="100:500", help="START:END iterations (default 100:500)")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",

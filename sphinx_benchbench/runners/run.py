@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from sphinx_benchbench import __version__
+from sphinx_benchbench.analysis.statistics import summarize
 from sphinx_benchbench.data.identity import identity
 from sphinx_benchbench.data.loader import BENCHMARK_FILE, list_benchmarks, load_benchmark
 from sphinx_benchbench.data.model import Benchmark, Implementation, Provenance, Result, RunRecord, Window
@@ -41,19 +41,15 @@ from . import envcapture
 from .checkout import CheckoutError, cache_dir, prepare
 from .execute import Interrupted, RunOutcome, run_commands
 from .logformats import make_parser
-from .measure import OWN_TIMING_TOLERANCE, WindowError, WindowMeasurement, measure_window, value_of
+from .measure import WindowError, WindowMeasurement, measure_window, value_of
 from .progress import Progress
 from .record import RecordError, record
 
 __all__ = ["main"]
 
 RUNNER = f"sphinx-benchbench runners {__version__}"
-#: Relative standard deviation above which a result is flagged unstable (pyperf uses 10 %).
-UNSTABLE = 0.05
 #: Most runs one result may take (a typo such as --repeat 300000 should not run for weeks).
 MAX_REPEAT = 1000
-#: Allowed difference between the runner's and the implementation's own timing of the window.
-OWN_WINDOW_TOLERANCE = 0.01
 
 
 @dataclass
@@ -201,7 +197,7 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
             measurements = []
             for n in range(1, repeat + 1):
                 log.write(f"=== run {n}/{repeat} ===\n")
-                measurements.append(_one_run(impl, env, cwd, timeout, window, log, progress, n, repeat))
+                measurements.append(_one_run(impl, env, cwd, timeout, window, log, progress, n, repeat, items))
             log.flush()
             python = shutil.which("python", path=path) or sys.executable
             environment = envcapture.capture(python=python, env=env)  # the GPUs and packages it saw
@@ -232,7 +228,8 @@ def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, mea
 
 
 def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: float | None,
-             window: Window, log: IO[str], progress: Progress, n: int, repeat: int) -> WindowMeasurement:
+             window: Window, log: IO[str], progress: Progress, n: int, repeat: int,
+             items: int | None) -> WindowMeasurement:
     run = impl.run
     assert run is not None
     parser = make_parser(run.log.format, **run.log.options)  # both checked by _cannot_run beforehand
@@ -249,15 +246,22 @@ def _one_run(impl: Implementation, env: dict[str, str], cwd: Path, timeout: floa
         measured = measure_window(outcome.samples, window.start, window.end)
     except WindowError as exc:
         raise Failure(str(exc), list(outcome.tail)) from None
-    own = (outcome.watched or {}).get("seconds")
-    measured = dataclasses.replace(measured, own_window_seconds=float(own) if own else None)
+    watched = (outcome.watched or {}).get("seconds")
+    try:  # the implementation's own printed timing of the same window, as a cross-check
+        own, refused = parser.timing(items).window(window.start, window.end, clock=False), None
+    except WindowError as exc:
+        own, refused = None, str(exc)
+    measured = dataclasses.replace(measured, own=own, own_refused=refused,
+                                   own_window_seconds=float(watched) if watched else None)
     progress.measured(describe_run(measured))
     return measured
 
 
 def describe_run(m: WindowMeasurement) -> str:
-    """One run's window timing, with the implementation's own timing beside it when it has one."""
+    """One run's window timing, with the implementation's own timings beside it when it has them."""
     text = f"iterations {m.start}-{m.end} in {m.seconds:.3f} s ({m.seconds_per_iter:.6f} s/iteration)"
+    if m.own is not None:
+        text += f"; its printed timing {m.own.seconds:.3f} s ({m.own.seconds / m.seconds - 1:+.2%})"
     if m.own_window_seconds is not None:
         text += f"; its own timing {m.own_window_seconds:.3f} s ({m.own_window_seconds / m.seconds - 1:+.2%})"
     return text
@@ -269,27 +273,14 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
     d = bench.definition
     assert d.measurement.window is not None
     values = [value_of(m, d.measurement.quantity, items) for m in measurements]
-    center = statistics.median(values)
-    spread = statistics.stdev(values) / center if len(values) > 1 and center else None
+    summary = summarize(values)
     warnings = list(environment.warnings)
     for n, m in enumerate(measurements, 1):
-        off = m.own_disagreement
-        if off is not None and abs(off) > OWN_TIMING_TOLERANCE:
-            warnings.append(f"run {n}: the implementation's printed time per iteration differs from the "
-                            f"measured one by {off:+.1%}")
-        if m.buffered_lines > m.lines_used:  # most lines came in bursts; a few can when the runner lags
-            warnings.append(f"run {n}: {m.buffered_lines} progress line(s) in the window arrived together with "
-                            "later ones (is the output block-buffered?); only the last of each burst was timed")
-        for lines in m.slow_edges:
-            warnings.append(f"run {n}: a window edge was interpolated between the lines of iterations {lines}, "
-                            "which ran much slower than the window (evaluation? checkpoint? epoch end?); "
-                            "log more often or move the window")
-        if m.own_window_seconds is not None and abs(m.own_window_seconds / m.seconds - 1) > OWN_WINDOW_TOLERANCE:
-            warnings.append(f"run {n}: the implementation timed the window at {m.own_window_seconds:.6f} s, "
-                            f"the runner at {m.seconds:.6f} s")
-    if spread is not None and spread > UNSTABLE:
-        warnings.append(f"unstable: the runs' relative standard deviation is {spread:.1%} (over {UNSTABLE:.0%})")
+        warnings += [f"run {n}: {w}" for w in m.warnings()]
+    warnings += [f"unstable: {reason}" for reason in summary.unstable]
+    semantics = measurements[0].semantics()
     now = dt.datetime.now(dt.timezone.utc)
+    spread = summary.relative_spread
     result = Result(
         implementation=impl.id,
         recorded=f"{now:%Y-%m-%dT%H:%M:%SZ}",
@@ -305,13 +296,14 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
             runner=RUNNER,
             window=d.measurement.window,
             seconds_per_iteration=[round(m.seconds_per_iter, 9) for m in measurements],
-            own_seconds_per_iteration=[None if m.own_seconds_per_iter is None else round(m.own_seconds_per_iter, 9)
+            own_seconds_per_iteration=[None if m.own is None else round(m.own.window.seconds_per_iter, 9)
                                        for m in measurements],
             own_window_seconds=[m.own_window_seconds for m in measurements]
             if any(m.own_window_seconds is not None for m in measurements) else [],
             spread=None if spread is None else round(spread, 6),
-            unstable=bool(spread is not None and spread > UNSTABLE),
+            unstable=bool(summary.unstable),
             patch_applied=patch_applied,
+            semantics=semantics,
             warnings=warnings,
         ),
     )
