@@ -33,17 +33,20 @@ def test_html_table_environment_and_details(app: SphinxTestApp) -> None:
     assert len(tables) == 2, "results on different hardware get separate tables"
     assert [c.get_text() for c in tables[0].select("caption .caption-text")] == ["One test box"]
     headers = [th.get_text(" ", strip=True) for th in tables[0].select("thead th")]
-    assert headers == ["Implementation", "Time (s)", "Relative to Slow <i>one</i>"]
-    assert [r[1:] for r in rows(tables[0])] == [
-        ["2.0 ±10.0% (n=3)", "3.00x"], ["3.0", "2.00x"], ["3.0", "2.00x"], ["6.0", "1.00x"]]
+    assert headers == ["#", "Implementation", "Time (s)", "Relative to Slow <i>one</i>"]
+    # alpha's runs 2.0, 2.2, 1.8: mean 2.0, s = 0.2, 95 % CI ± 4.303 * 0.2 / sqrt(3) = ± 0.50, clear of 3.0.
+    assert [r[2:] for r in rows(tables[0])] == [
+        ["2.0 ±0.5 (n=3)", "3.00x"], ["3.0", "2.00x"], ["3.0", "2.00x"], ["6.0", "1.00x"]]
+    assert [r[0] for r in rows(tables[0])] == ["1", "2=", "2=", "4"], "the two 3.0s tie"
+    assert "share a rank (=)" in tables[0].find_next("p", class_="bb-reading").get_text()
     first = tables[0].select("tbody tr")[0]
     assert "bb-subject" in first["class"]
     logo = first.select_one("img.bb-logo")
     assert logo["alt"] == "Alpha <b>lib</b>"
     assert logo.parent.name == "a" and logo.parent["href"] == "https://alpha.example.org/"
     assert first.select_one("img.bb-icon")["alt"] == "Torchy"
-    assert [r[0] for r in rows(tables[0])[1:]] == ["Tie B", "Tie A", "Slow <i>one</i>"]
-    assert [r[1:] for r in rows(tables[1])] == [["0.5"]], "alpha's GPU result, alone in its table, no baseline"
+    assert [r[1] for r in rows(tables[0])[1:]] == ["Tie B", "Tie A", "Slow <i>one</i>"]
+    assert [r[2:] for r in rows(tables[1])] == [["0.5"]], "alpha's GPU result, alone in its table, no baseline"
     assert tables[1].select_one("tbody tr img.bb-logo")["alt"] == "Alpha <b>lib</b>"
 
     env = page.select_one("ul.bb-environment").get_text(" ")
@@ -226,7 +229,7 @@ def test_bad_data_warns_at_the_yaml_line_and_the_page_still_builds(
     assert warnings.count("WARNING") == 2, "reported once although two pages use the benchmark"
     assert "Traceback" not in warnings
     table = rows(soup(app).select("table.bb-table")[0])
-    assert [r[1] for r in table] == ["2.0 ±10.0% (n=3)", "3.0", "3.0"], "the bad result is left out"
+    assert [r[2] for r in table] == ["2.0 ±0.5 (n=3)", "3.0", "3.0"], "the bad result is left out"
 
 
 def test_warnings_can_be_suppressed_or_made_fatal(
@@ -344,5 +347,5 @@ def test_implementations_option_limits_table_and_details(
     app = make_app("html", srcdir=src)
     app.build()
     page = soup(app, "other.html")
-    assert [r[0] for r in rows(page.select_one("table.bb-table"))] == ["Slow <i>one</i>"]
+    assert [r[1] for r in rows(page.select_one("table.bb-table"))] == ["Slow <i>one</i>"]
     assert [d["id"] for d in page.select("div.bb-impl")] == ["toy-slow", "toy-unmeasured"]

@@ -16,22 +16,32 @@ import statistics
 from dataclasses import dataclass
 
 from ..data.model import Benchmark, Hardware, Implementation, Result
+from .statistics import Summary, rank_positions, summarize
 
 __all__ = ["Row", "Table", "current_results", "group_label", "hardware_key", "rank"]
 
 
 @dataclass(frozen=True)
 class Row:
-    """One table row: an implementation and the result it shows."""
+    """One table row: an implementation, the result it shows and its place."""
 
     impl: Implementation
     result: Result
     value: float
     relative: float | None = None
+    #: 1 + the rows that are better and do not tie with this one (see :func:`.statistics.rank_positions`).
+    position: int = 1
+    #: Whether another row shares the position: the data cannot tell them apart.
+    tied: bool = False
 
     @property
     def samples(self) -> list[float]:
         return self.result.samples
+
+    @property
+    def summary(self) -> Summary | None:
+        """The runs' spread and 95 % confidence interval, for repeated runs."""
+        return summarize(self.samples) if len(self.samples) >= 2 else None
 
     @property
     def spread(self) -> float | None:
@@ -111,10 +121,12 @@ def rank(
         rows.sort(key=lambda r: position[r.impl.id])
         rows.sort(key=lambda r: sign * r.value)  # stable: ties keep the listed order
         base = next((r for r in rows if r.impl.id == baseline and r.value > 0), None)  # nothing is relative to 0
-        if base is not None:
-            rows = [
-                Row(r.impl, r.result, r.value, _relative(r.value, base.value, sign)) for r in rows
-            ]
+        positions = rank_positions([(r.value, r.samples) for r in rows], definition.metric.decimals, sign < 0)
+        rows = [
+            Row(r.impl, r.result, r.value, _relative(r.value, base.value, sign) if base else None, position,
+                positions.count(position) > 1)
+            for r, position in zip(rows, positions, strict=True)
+        ]
         machines = hw_of[key]
         tables.append(Table(machines[0] if machines else None, rows, base.impl.id if base else None,
                             group_label(machines)))

@@ -183,8 +183,22 @@ class Renderer:
         if self.stale:
             out.append(self._stale_note())
         out += [self._table(t, len(self.tables) > 1) for t in self.tables]
+        out += self._reading_note()
         out.append(make_downloads(self.bench.id, self._data()))
         return out
+
+    def _reading_note(self) -> list[nodes.Node]:
+        """How to read ranks and intervals, said once under the tables (only when there is something to read)."""
+        parts = []
+        if any(row.summary is not None for row in self.rows):
+            parts.append("± is half the 95 % confidence interval of the mean over n runs (Student t)")
+        if any(row.tied for row in self.rows):
+            parts.append("rows whose intervals overlap, or whose single values are equal as shown, share a rank (=): "
+                         "the data do not tell them apart")
+        if not parts:
+            return []
+        text = "; ".join(parts)
+        return [nodes.paragraph("", text[0].upper() + text[1:] + ".", classes=["bb-reading"])]
 
     def _data(self) -> dict[str, object]:
         """The table's data, as offered for download."""
@@ -194,9 +208,12 @@ class Renderer:
             for row in table.rows:
                 r = row.result
                 stale = self.stale.get(id(r))
+                summary = row.summary
                 rows.append({
+                    "rank": row.position, "tied": row.tied,
                     "implementation": row.impl.id, "name": row.impl.name, "value": row.value,
                     "unit": metric.unit, "relative": row.relative, "samples": list(r.samples),
+                    "ci95": [summary.low, summary.high] if summary is not None else None,
                     "recorded": r.recorded, "status": r.status, "by": r.provenance.by,
                     "hardware": hw.label if (hw := self.bench.hardware_of(r)) else None,
                     "stale": stale.reason if stale else None,
@@ -259,7 +276,7 @@ class Renderer:
 
     def _table(self, table: Table, caption: bool) -> nodes.table:
         metric = self.bench.definition.metric
-        headers = ["Implementation", f"{metric.label} ({metric.unit})"]
+        headers = ["#", "Implementation", f"{metric.label} ({metric.unit})"]
         if table.baseline:
             base = self.bench.implementation(table.baseline)
             headers.append(f"Relative to {base.name if base else table.baseline}")
@@ -268,10 +285,10 @@ class Renderer:
             node += nodes.title("", table.label or "hardware not recorded")
         body_cells = []
         for row in table.rows:
-            cells = [self._label(row.impl), self._value(row)]
+            cells = [[_text(f"{row.position}{'=' if row.tied else ''}")], self._label(row.impl), self._value(row)]
             stale = self.stale.get(id(row.result))
             if stale is not None:
-                cells[0] += [_text(" "), nodes.abbreviation("stale", "stale", explanation=stale.reason,
+                cells[1] += [_text(" "), nodes.abbreviation("stale", "stale", explanation=stale.reason,
                                                             classes=["bb-stale"])]
             if table.baseline:
                 rel = f"{row.relative:.2f}x" if row.relative is not None else "-"
@@ -332,9 +349,10 @@ class Renderer:
     def _value(self, row: Row) -> list[nodes.Node]:
         decimals = self.bench.definition.metric.decimals
         out: list[nodes.Node] = [_text(f"{row.value:.{decimals}f}")]
-        if row.spread is not None:
-            out.append(nodes.inline(
-                "", f" ±{row.spread:.1%} (n={len(row.samples)})", classes=["bb-spread"]))
+        summary = row.summary
+        if summary is not None and summary.high is not None:
+            half = (summary.high - summary.mean)
+            out.append(nodes.inline("", f" ±{half:.{decimals}f} (n={summary.n})", classes=["bb-spread"]))
         if row.result.run is not None and row.result.run.unstable:
             out.append(nodes.emphasis("", " unstable", classes=["bb-unstable"]))
         return out
