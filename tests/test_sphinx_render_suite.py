@@ -86,7 +86,9 @@ def test_all_four_pages_show_the_same_table(pages: dict[str, BeautifulSoup]) -> 
     assert "bb-table" in tables["benchmark-table"]["class"]
     for variant, table in tables.items():
         rows = table.select("tbody tr")
-        values = [tr.select("td")[1].get_text(strip=True) for tr in rows]
+        values = [tr.select("td")[2].get_text(strip=True) for tr in rows]
+        ranks = [tr.select("td")[0].get_text(strip=True) for tr in rows]
+        assert ranks == ["1", "2=", "2=", "4", "5", "6", "7"], variant
         assert values == ["62", "53", "53", "50", "39", "19", "14"], variant
     logos = {variant: [[img["alt"] for img in tr.select("img")] for tr in table.select("tbody tr")]
              for variant, table in tables.items()}

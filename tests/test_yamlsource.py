@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_benchbench.data.yamlsource import MAX_NODES, DataError, LList, LMap, load_yaml
+from sphinx_benchbench.data.yamlsource import MAX_NODES, DataError, LList, LMap, Unreadable, load_yaml
 
 
 def load(text: str, tmp_path: Path) -> object:
@@ -55,6 +55,59 @@ def test_refusals_are_located(tmp_path: Path, text: str, line: int, words: str) 
     assert str(info.value).startswith(f"{tmp_path / 'f.yaml'}:{line}: ")
 
 
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("a: " + "[" * 400 + "]" * 400 + "\n", 1, "nested more than 64 deep"),
+    ("a: 1\nb: x\x07y\n", 2, "control character '\\x07' (column 5)"),
+])
+def test_shapes_that_would_raise_are_located(tmp_path: Path, text: str, line: int, words: str) -> None:
+    with pytest.raises(DataError) as info:
+        load(text, tmp_path)
+    assert info.value.line == line and words in info.value.message
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("!!int twelve", "!!int 'twelve' is not a valid int"),
+    ("0b_", "!!int '0b_' is not a valid int"),
+    ("0x_", "!!int '0x_' is not a valid int"),
+    ("!!bool maybe", "!!bool 'maybe' is not a valid bool"),
+    ("!!int ''", "!!int '' is not a valid int"),
+    ("!!float fast", "!!float 'fast' is not a valid float"),
+    ("9" * 5000, "a number of 5000 digits is too large"),
+])
+def test_scalars_that_would_raise_are_left_for_the_validator(tmp_path: Path, text: str, words: str) -> None:
+    """PyYAML's constructors are called only on what its resolver chose; an explicit tag on the wrong text
+    reaches them unchecked.  The value is marked, and the validator reports it at its key and drops it."""
+    from sphinx_benchbench.data.convert import Converter
+    from sphinx_benchbench.data.model import Metric
+
+    data = load(f"label: T\nunit: s\ndirection: lower\ndecimals: {text}\n", tmp_path)
+    assert isinstance(data["decimals"], Unreadable)
+    conv = Converter(str(tmp_path / "f.yaml"), str(tmp_path), {})
+    metric = conv.convert(Metric, data)
+    assert metric is not None and metric.decimals == 0, "the rest of the object stands"
+    assert [(p.line, p.message) for p in conv.problems] == [(4, f"decimals: {words}")]
+
+
+def test_deep_nesting_is_refused_by_the_pure_python_loader_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    import yaml
+
+    from sphinx_benchbench.data import yamlsource
+
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    with pytest.raises(DataError, match="nested"):
+        load("a: " + "[" * 5000 + "]" * 5000 + "\n", tmp_path)
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("results:\n" + "  - {implementation: a, value: 1}\n" * 300_000, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(DataError, match="larger than 8 MiB"):
+        load_yaml(path)
+    assert time.perf_counter() - start < 1
+
+
 def test_alias_bomb_is_stopped_quickly(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
@@ -74,7 +127,11 @@ def test_merge_keys_and_anchors_work(tmp_path: Path) -> None:
 def test_unreadable_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot read file"):
         load_yaml(tmp_path / "missing.yaml")
-    (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(DataError, match="cannot read file"):
+    (tmp_path / "bin.yaml").write_bytes(b"a: 1\nb: \xff\xfe\x00bad")
+    with pytest.raises(DataError, match="not UTF-8: byte 0xff at column 4") as info:
         load_yaml(tmp_path / "bin.yaml")
+    assert info.value.line == 2
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(DataError, match="is a folder"):
+        load_yaml(tmp_path / "folder.yaml")
     assert load("# only a comment\n", tmp_path) is None

@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 from .model import Located
 from .paths import inside
-from .yamlsource import DataError, LList, LMap
+from .yamlsource import DataError, LList, LMap, Unreadable
 
 __all__ = ["DATE_PATTERN", "ENV_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
 
@@ -35,10 +35,18 @@ URL_PATTERN = r"^https?://[^\s<>\"]+$"
 ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 #: Largest integer accepted in data (2**53: the last one a float holds exactly).
 _LARGEST = 2**53
-_IDENT = re.compile(IDENT_PATTERN)
-_DATE = re.compile(DATE_PATTERN)
-_URL = re.compile(URL_PATTERN)
-_ENV = re.compile(ENV_PATTERN)
+
+def _whole(pattern: str) -> re.Pattern[str]:
+    """The JSON Schema pattern for Python: there '$' also matches before a final newline ('id\\n')."""
+    return re.compile(pattern.removesuffix("$") + r"\Z")
+
+
+_IDENT = _whole(IDENT_PATTERN)
+_DATE = _whole(DATE_PATTERN)
+_URL = _whole(URL_PATTERN)
+_ENV = _whole(ENV_PATTERN)
+#: Characters Sphinx (and glob) would expand in an image path: it globs ``stem.*`` and its candidates.
+_GLOB = re.compile(r"[*?\[\]]")
 _MISSING = object()
 
 
@@ -122,6 +130,9 @@ class Converter:
     # -- by type -------------------------------------------------------------
 
     def value(self, tp: Any, value: Any, line: int, what: str) -> Any:
+        if isinstance(value, Unreadable):
+            self.problem(line, f"{what or 'value'}: {value.message}")
+            raise _Invalid
         origin = get_origin(tp)
         if origin in (Union, types.UnionType):
             return self.union(tp, value, line, what)
@@ -235,6 +246,12 @@ class Converter:
         """Resolve a path relative to the current file, refusing to leave the data folder."""
         if os.path.isabs(value) or "\\" in value or "\0" in value:
             self.problem(line, f"{what}: {value!r} must be a relative path inside the data folder")
+            raise _Invalid
+        if _GLOB.search(value):
+            # Sphinx expands image paths as globs ('x[y].svg' matches 'xy.svg'), so a file other than
+            # the one checked here could be copied into the site.
+            self.problem(line, f"{what}: {value!r} contains a glob character (* ? [ ]), which Sphinx would "
+                               "expand to other files; rename the file")
             raise _Invalid
         resolved = os.path.realpath(os.path.join(os.path.dirname(self.path), value))
         if not inside(self.root, resolved):

@@ -33,6 +33,7 @@ from .model import (
     statistic_of,
 )
 from .paths import OUTSIDE, inside
+from .svg import svg_problem
 from .yamlsource import DataError, load_yaml
 
 __all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
@@ -105,10 +106,12 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
     load = _Load(root)
     folder = os.path.join(root, name)
     path = os.path.join(folder, BENCHMARK_FILE)
+    if _NAME.match(name) and os.path.isdir(path):
+        return None, [DataError(path, None, f"{BENCHMARK_FILE} is a folder, not a file")]
     if not _NAME.match(name) or not os.path.isfile(path):
         known = ", ".join(list_benchmarks(root)) or "none"
         return None, [DataError(root, None, f"unknown benchmark {name!r} (known: {known})")]
-    logos: dict[str, Logo] = load.registry(LOGOS_FILE, LogosFile, "logos")
+    logos: dict[str, Logo] = _safe_logos(load, load.registry(LOGOS_FILE, LogosFile, "logos"))
     hardware: dict[str, Hardware] = load.registry(HARDWARE_FILE, HardwareFile, "hardware")
     definition: BenchmarkFile | None = load.file(BenchmarkFile, path)
     if definition is None:
@@ -185,6 +188,20 @@ def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
     return texts
 
 
+def _safe_logos(load: _Load, logos: dict[str, Logo]) -> dict[str, Logo]:
+    """Logos without SVG images that could run code on the site's origin (see :mod:`.svg`)."""
+    out = {}
+    for logo_id, logo in logos.items():
+        if logo.image and os.path.splitext(logo.image)[1].lower() == ".svg":
+            problem = svg_problem(logo.image)
+            if problem:
+                load.problem(logo, f"logos.{logo_id}.image: {os.path.basename(logo.image)} {problem}; it is not "
+                             "published (only plain drawings are), the name is shown instead", "image")
+                logo = load.replace(logo, image=None, url=None)
+        out[logo_id] = logo
+    return out
+
+
 def _twinned_logos(load: _Load, logos: dict[str, Logo]) -> set[str]:
     """SVG logo images with a raster or PDF twin (same stem) that builders may use instead.
 
@@ -197,6 +214,8 @@ def _twinned_logos(load: _Load, logos: dict[str, Logo]) -> set[str]:
         if not logo.image or os.path.splitext(logo.image)[1].lower() != ".svg":
             continue
         stem = os.path.splitext(logo.image)[0]
+        if glob.has_magic(stem):  # Sphinx globs 'stem.*' unescaped: it would find other files than these
+            continue
         siblings = sorted(p for p in glob.glob(glob.escape(stem) + ".*") if p != logo.image)
         outside = [p for p in siblings if not inside(load.root, p)]
         if outside:
@@ -216,6 +235,9 @@ def _load_results(
     results_dir = os.path.join(folder, RESULTS_DIR)
     impl_ids = {i.id for i in definition.implementations}
     out: list[Result] = []
+    if os.path.lexists(results_dir) and not os.path.isdir(results_dir):
+        load.problems.append(DataError(results_dir, None, f"{RESULTS_DIR} is not a folder; no results are read"))
+        return out
     for path in sorted(glob.glob(os.path.join(glob.escape(results_dir), "*.yaml"))):
         recording: ResultsFile | None = load.file(ResultsFile, path)
         for result in recording.results if recording else []:

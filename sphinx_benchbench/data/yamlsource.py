@@ -18,11 +18,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_NODES", "DataError", "LList", "LMap", "load_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml"]
 
 #: Upper bound on values built from one file, aliases expanded.  Real data files
 #: hold a few hundred; a "billion laughs" document is stopped here, cheaply.
 MAX_NODES = 100_000
+#: Largest data file read, in bytes.  A results file of a thousand runs is tens of
+#: kilobytes; parsing hundreds of megabytes would stall a docs build for minutes.
+MAX_BYTES = 8 * 1024 * 1024
+#: Deepest nesting of lists and mappings.  The format needs five levels; PyYAML's
+#: composer recurses once per level and would hit Python's recursion limit.
+MAX_DEPTH = 64
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -59,6 +65,13 @@ class DataError(Exception):
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A scalar that could not be built; the validator reports ``message`` at its key and drops it."""
+
+    message: str
+
+
 class LMap(dict[str, Any]):
     """A mapping that knows its own line and the line of each key."""
 
@@ -83,6 +96,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.count = 0
+        self.depth = 0
         self.active: set[int] = set()
         self.constructor = yaml.SafeLoader("")
 
@@ -101,6 +115,9 @@ class _Builder:
             return self.scalar(node)
         if id(node) in self.active:
             raise self.error(node, "an alias refers to itself (recursive anchor)")
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(node, f"lists and mappings nested more than {MAX_DEPTH} deep; refusing to load this file")
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -108,6 +125,7 @@ class _Builder:
             return self.mapping(node)
         finally:
             self.active.discard(id(node))
+            self.depth -= 1
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
@@ -118,7 +136,16 @@ class _Builder:
             )
         if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
             return node.value
-        return self.constructor.construct_object(node)
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, KeyError, IndexError, TypeError, yaml.YAMLError):
+            # PyYAML's constructors assume the resolver chose them: an explicit tag on the wrong
+            # text ('!!int twelve', '!!bool maybe', '0b_') reaches them unchecked, and Python
+            # refuses integers of more than 4300 digits.  The validator reports it at its key.
+            digits = sum(c.isdigit() for c in node.value)
+            if node.tag == "tag:yaml.org,2002:int" and digits > 1000:
+                return Unreadable(f"a number of {digits} digits is too large")
+            return Unreadable(f"{_short(node.tag)} {node.value[:40]!r} is not a valid {_short(node.tag)[2:]}")
 
     def sequence(self, node: yaml.SequenceNode) -> LList:
         if node.tag != _SEQ:
@@ -165,6 +192,32 @@ class _Builder:
         return sources
 
 
+def _read(path: str) -> str:
+    """The file's text, refusing what is too large or not UTF-8 (with the line of the bad byte)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise DataError(path, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise DataError(path, None, f"larger than {MAX_BYTES // (1024 * 1024)} MiB, the limit for a data file; "
+                                    "refusing to read it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at column {column}") from None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def _short(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
@@ -178,11 +231,7 @@ def load_yaml(path: str | os.PathLike[str], text: str | None = None) -> Any:
     """
     path = os.fspath(path)
     if text is None:
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataError(path, None, f"cannot read file: {exc}") from None
+        text = _read(path)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -191,6 +240,14 @@ def load_yaml(path: str | os.PathLike[str], text: str | None = None) -> Any:
         line = mark.line + 1 if mark else None
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise DataError(path, line, f"YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character: its position is a character index
+        line, column = _position(text, exc.position)
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise DataError(path, line, f"control character {character!r} (column {column}) is not allowed in YAML"
+                        ) from None
+    except RecursionError:
+        raise DataError(path, None, f"lists and mappings nested too deep (over {MAX_DEPTH} levels); refusing to "
+                                    "load this file") from None
     except yaml.YAMLError as exc:
         raise DataError(path, None, f"YAML error: {exc}") from None
     finally:

@@ -18,6 +18,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -26,11 +27,13 @@ from typing import IO
 
 from .logformats import LogFormatError, LogParser
 from .measure import Sample
+from .supervise import GRACE, KEEPER
 
-__all__ = ["Interrupted", "RunOutcome", "run_commands"]
+__all__ = ["RunOutcome", "run_commands"]
 
-#: Lines of output kept for failure messages.
+#: Lines of output kept for failure messages, and the most characters of each (the log keeps them whole).
 TAIL_LINES = 20
+TAIL_WIDTH = 400
 #: Longest line kept, in bytes; a longer one keeps its end.
 MAX_LINE = 1 << 20
 #: Seconds of silence after which output from processes a successful command left behind is
@@ -38,12 +41,6 @@ MAX_LINE = 1 << 20
 QUIET_AFTER_EXIT = 120.0
 #: The same after a failed command, whose outcome is known already.
 QUIET_AFTER_FAILURE = 1.0
-#: Seconds a child gets to exit after SIGTERM before SIGKILL.
-GRACE = 5.0
-
-
-class Interrupted(Exception):
-    """The runner was asked to stop (Ctrl-C or SIGTERM)."""
 
 
 @dataclass
@@ -72,65 +69,83 @@ def argv_of(command: str, shell: bool) -> list[str]:
     return shlex.split(command)
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
-    """Wait up to ``timeout`` seconds for the child to exit; False if it has not.
+class _Child:
+    """A command under its keeper (:mod:`.supervise`): its exit status, and a stop that reaches every
+    process it started."""
 
-    ``Popen.wait(timeout)`` polls with growing sleeps, which adds tens of
-    milliseconds to every run (measured: 1 % of a 3 s run); a pidfd wakes us
-    the moment the child exits.
-    """
-    try:
-        fd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):  # not Linux 5.3+, or already reaped
+    def __init__(self, argv: list[str], cwd: str, env: Mapping[str, str]) -> None:
+        self.status_read, status_write = os.pipe()
         try:
-            proc.wait(max(timeout, 0))
-        except subprocess.TimeoutExpired:
-            return False
-        return True
-    try:
+            self.keeper = subprocess.Popen(
+                [sys.executable, "-I", KEEPER, str(status_write), str(os.getpid()), str(GRACE), "--", *argv],
+                cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                pass_fds=(status_write,), start_new_session=True,
+            )
+        except BaseException:
+            os.close(self.status_read)
+            raise
+        finally:
+            os.close(status_write)
+        os.set_blocking(self.status_read, False)
+        self.returncode: int | None = None
+        self.unstartable: str | None = None
+        self._status = b""
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        assert self.keeper.stdout is not None
+        return self.keeper.stdout
+
+    def exited(self) -> bool:
+        """Whether the command has exited (its descendants may live on); reads the keeper's reports."""
+        if self.returncode is None:
+            try:
+                while chunk := os.read(self.status_read, 4096):
+                    self._status += chunk
+            except BlockingIOError:
+                pass
+            for line in self._status.decode(errors="replace").splitlines():
+                word, _, rest = line.partition(" ")
+                if word == "unstartable":
+                    self.unstartable = rest
+                elif word == "exit" and rest.lstrip("-").isdigit():
+                    self.returncode = int(rest)
+            if self.returncode is None and self.keeper.poll() is not None:  # the keeper itself is gone
+                self.returncode = self.keeper.returncode
+        return self.returncode is not None
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the command to exit; False if it has not."""
+        deadline = time.monotonic() + max(timeout, 0)
         with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            if not sel.select(max(timeout, 0)):
-                return False
-    finally:
-        os.close(fd)
-    proc.wait()
-    return True
-
-
-def _group_alive(proc: subprocess.Popen[bytes]) -> bool:
-    """Whether anything is left in the child's process group (the child itself reaped first)."""
-    proc.poll()
-    try:
-        os.killpg(proc.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+            sel.register(self.status_read, selectors.EVENT_READ)
+            while not self.exited():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                sel.select(remaining)
         return True
-    return True
 
+    def stop(self) -> None:
+        """Stop the command and everything it started (SIGTERM, then SIGKILL after a grace period).
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the child and everything in its session: SIGTERM, then SIGKILL after a grace period.
-
-    The whole group must be gone before the next run starts: a trainer behind
-    ``bash -c 'train | tee log'`` outlives bash when it saves a checkpoint on
-    SIGTERM, and would otherwise overlap the next repeat on the same GPUs.
-    """
-    if not _group_alive(proc):
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + GRACE
-    while _group_alive(proc):
-        if time.monotonic() > deadline:
+        The keeper does it, so that nothing escapes through ``setsid``; it is
+        gone only once every descendant is.  Should it not answer, its
+        session is killed, which is what can be done without it.
+        """
+        if self.keeper.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            break
-        time.sleep(0.02)
-    proc.wait()
+                self.keeper.send_signal(signal.SIGTERM)
+            try:
+                self.keeper.wait(GRACE + 5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self.keeper.pid, signal.SIGKILL)
+                self.keeper.wait()
+        self.exited()
+        os.close(self.status_read)
+        if self.keeper.stdout is not None:
+            self.keeper.stdout.close()
 
 
 def run_commands(
@@ -155,7 +170,7 @@ def run_commands(
     :param stop_at: once the last command has completed this iteration (and ``watch`` has
         matched, if given), stop it: a training schedule of 90 000 iterations need not finish to
         measure iterations 100-500.
-    :raises Interrupted: after stopping the child, when the runner is interrupted.
+    :raises Interrupted: (or KeyboardInterrupt) after stopping the child, when the runner is interrupted.
     """
     outcome = RunOutcome(ok=True)
     start = time.monotonic()
@@ -171,32 +186,30 @@ def run_commands(
         if log:
             log.write(f"[+{time.monotonic() - start:.6f}] $ {command}\n")
         try:
-            proc = subprocess.Popen(
-                argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )
+            child = _Child(argv, cwd, full_env)
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte or '=' in the environment
             outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {getattr(exc, 'strerror', None) or exc}"
             break
         try:
-            reason = reader.pump(proc, deadline)
-            # The output has ended; the child may still run (it closed stdout).
-            if not reason and not outcome.stopped and not _wait(proc, deadline - time.monotonic()):
+            reason = reader.pump(child, deadline)
+            # The output has ended; the command may still run (it closed stdout).
+            if not reason and not outcome.stopped and not child.wait(deadline - time.monotonic()):
                 reason = f"timed out after {deadline - start:.0f} s"
         except BaseException:
-            _stop(proc)
+            child.stop()
             raise
+        child.stop()  # also what it left running (a server started with '&', a setsid worker)
+        if child.unstartable:
+            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {child.unstartable}"
+            break
         if reason:
-            _stop(proc)
             outcome.ok, outcome.reason = False, reason
             break
         if outcome.stopped:
-            _stop(proc)
             if log:
                 log.write(f"[+{time.monotonic() - start:.6f}] (stopped by the runner: the window has been read)\n")
             break
-        _stop(proc)  # what it left running in its session (a server started with '&')
-        outcome.returncode = proc.returncode
+        outcome.returncode = child.returncode
         if outcome.returncode != 0:
             how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
                    else f"exited with status {outcome.returncode}")
@@ -219,10 +232,9 @@ class _Reader:
     #: The iteration after which the command is stopped, or None (set per command).
     stop_at: int | None = None
 
-    def pump(self, proc: subprocess.Popen[bytes], deadline: float) -> str:
+    def pump(self, child: _Child, deadline: float) -> str:
         """Read the child's output until it closes; return a failure reason or ''."""
-        assert proc.stdout is not None
-        fd = proc.stdout.fileno()
+        fd = child.stdout.fileno()
         os.set_blocking(fd, False)
         pending = bytearray()
         last_data = time.monotonic()
@@ -237,8 +249,8 @@ class _Reader:
                     # server started with '&', or the trainer of a launcher that returned.
                     # After a failure nothing more is needed; after a success the trainer may
                     # still be loading, so only a long silence ends the reading.
-                    if proc.poll() is not None:
-                        quiet = QUIET_AFTER_FAILURE if proc.returncode else QUIET_AFTER_EXIT
+                    if child.exited():
+                        quiet = QUIET_AFTER_FAILURE if child.returncode else QUIET_AFTER_EXIT
                         if time.monotonic() - last_data > quiet:
                             break
                     continue
@@ -270,7 +282,8 @@ class _Reader:
         if not text.strip():
             return ""
         outcome = self.outcome
-        outcome.tail.append(text)
+        short = text if len(text) <= TAIL_WIDTH else f"{text[:TAIL_WIDTH // 2]} ... {text[-TAIL_WIDTH // 2:]}"
+        outcome.tail.append(short)
         if self.log:
             self.log.write(f"[+{now - self.start:.6f}] {text}\n")
         if self.watch is not None and outcome.watched is None and (match := self.watch.search(text)):

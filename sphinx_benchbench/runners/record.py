@@ -1,22 +1,32 @@
 """Record results into ``data/<benchmark>/results/`` atomically, keeping history.
 
 A recording is one new YAML file (never an overwrite) plus its raw log,
-gzipped, under ``results/logs/``.  Both are written to temporary names that
-the loader ignores, flushed to disk, validated by loading them back through
-the same code the Sphinx extension uses, and only then renamed into place:
-a crash, a kill or a bug leaves ``data/`` as it was.
+gzipped, under ``results/logs/``.  Both are written into a temporary folder
+the loader ignores (``results/.recording-PID-HOST-*``), flushed to disk,
+validated by loading them back through the same code the Sphinx extension
+uses, and only then published with hard links, the log first and the result
+last, with SIGINT, SIGTERM and SIGHUP held back meanwhile.  Before linking,
+the temporary folder notes what it is about to publish: should the runner be
+killed between the two links (SIGKILL, power loss), the next recording finds
+that note beside a dead process's folder and takes the orphan log back.  So
+``data/`` holds either what it held before or exactly one more complete
+result, and no folder is left behind that the recording created.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gzip
+import hashlib
 import os
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +38,12 @@ from sphinx_benchbench.data.model import Result, ResultsFile
 from sphinx_benchbench.data.paths import inside
 from sphinx_benchbench.data.yamlsource import DataError, load_yaml
 
-__all__ = ["RecordError", "record"]
+from .signals import deferred
+
+__all__ = ["RecordError", "record", "remove_leftovers"]
 
 LOGS_DIR = "logs"
-#: Seconds after which a temporary recording folder of a process that is gone is removed.
+#: Seconds after which a temporary recording folder is removed whatever its runner (another host's, say).
 ABANDONED_AFTER = 3600
 
 
@@ -81,11 +93,14 @@ def record(
     log_path: str | os.PathLike[str] | None,
     header: str,
     now: dt.datetime | None = None,
+    on_published: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write one recording; return the path of its YAML file.
 
     ``results`` reference the log as ``logs/<stem>.log.gz`` when ``log_path``
-    is given (this function fills it in).
+    is given (this function fills it in).  ``on_published`` is called with
+    the path the moment the result is complete, before any held-back signal
+    is let through: a caller interrupted right after still knows it.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     folder = Path(bench_folder) / RESULTS_DIR
@@ -93,24 +108,41 @@ def record(
     for path in (folder, logs):  # a symlinked results/ or logs/ must not carry the recording elsewhere
         if not inside(os.fspath(data_root), os.fspath(path)):
             raise RecordError(f"{path} leads outside the data folder {data_root}")
-    logs.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(folder)
-    base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-", dir=folder))  # the loader ignores it
+    created = [path for path in (folder, logs) if not path.is_dir()]
     try:
+        for path in created:
+            path.mkdir()
+        remove_leftovers(folder)
+        base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
         log_bytes = None
         if log_path is not None:
             with open(log_path, "rb") as raw:
                 log_bytes = gzip.compress(raw.read(), mtime=0)
-        n = 1
-        while True:  # another runner may publish the same name meanwhile
-            final = _publish(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header, tmp_dir,
-                             data_root)
-            if final is not None:
-                return final
-            n += 1
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-{_host()}-", dir=folder))
+        try:
+            with deferred():
+                n = 1
+                while True:  # another runner may publish the same name meanwhile
+                    final = _publish(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header,
+                                     tmp_dir, data_root)
+                    if final is not None:
+                        break
+                    n += 1
+                _sync(folder, logs)
+                if on_published is not None:
+                    on_published(final)
+            return final
+        finally:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+    except BaseException:
+        for path in reversed(created):  # folders this recording made, and nothing else in them
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+
+
+#: Name of the note a temporary folder keeps of what it is publishing.
+_JOURNAL = "publishing"
 
 
 def _publish(folder: Path, stem: str, results: list[Result], log_bytes: bytes | None, header: str,
@@ -134,6 +166,7 @@ def _publish(folder: Path, stem: str, results: list[Result], log_bytes: bytes | 
     problems = _validate(tmp_yaml, data_root)
     if problems:
         raise RecordError("refusing to record invalid data: " + "; ".join(map(str, problems)))
+    _fsync_write(tmp_dir / _JOURNAL, f"{final_log}\n{tmp_log}\n{final_yaml}\n".encode())
     if log_bytes is not None and not _link(tmp_log, final_log):
         return None
     if not _link(tmp_yaml, final_yaml):  # the result appears last, complete
@@ -156,21 +189,61 @@ def _link(src: Path, dst: Path) -> bool:
     return True
 
 
-def _remove_abandoned(folder: Path) -> None:
-    """Remove temporary folders of recordings whose runner was killed (SIGKILL, power loss).
+def _sync(*folders: Path) -> None:
+    """Make the new names durable (a power loss right after must not lose them)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
-    A recording takes seconds; one an hour old whose process is gone here is abandoned.  The
-    age matters because a runner in another PID namespace or on another host sharing the
-    folder (NFS) has a PID that means nothing here.
+
+@functools.cache
+def _host() -> str:
+    """This machine and PID namespace, as 8 hex digits: where a PID in a folder's name means something.
+
+    A runner on another host sharing the folder (NFS), or in another
+    container, has PIDs that mean nothing here; its leftovers are only
+    removed once they are an hour old.
     """
+    parts = []
+    with contextlib.suppress(OSError):
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+    with contextlib.suppress(OSError):
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:8]
+
+
+def remove_leftovers(folder: Path) -> list[str]:
+    """Undo and remove the temporary folders of recordings whose runner is gone; what was done, in words.
+
+    A folder whose note says a log was linked but whose result never was has
+    its log taken back: the result never became visible, so neither should
+    its log.
+    """
+    done = []
     for tmp in folder.glob(".recording-*"):
-        pid = tmp.name.split("-")[1]
+        parts = tmp.name.split("-")
         try:
-            age = time.time() - tmp.stat().st_mtime
+            age = time.time() - tmp.lstat().st_mtime
         except OSError:
             continue
-        if age > ABANDONED_AFTER and not (pid.isdigit() and _alive(int(pid))):
-            shutil.rmtree(tmp, ignore_errors=True)
+        here = len(parts) > 3 and parts[2] == _host()
+        gone = here and parts[1].isdigit() and not _alive(int(parts[1]))
+        if not (gone or age > ABANDONED_AFTER):
+            continue
+        journal = tmp / _JOURNAL
+        if journal.is_file():
+            final_log, tmp_log, final_yaml = (Path(p) for p in journal.read_text().splitlines()[:3])
+            with contextlib.suppress(OSError):
+                if not final_yaml.exists() and final_log.exists() and os.path.samefile(final_log, tmp_log):
+                    final_log.unlink()
+                    done.append(f"removed {final_log.name}, the log of a recording that never completed")
+        shutil.rmtree(tmp, ignore_errors=True)
+        done.append(f"removed {tmp.name}, left by a runner that is gone")
+    return done
 
 
 def _alive(pid: int) -> bool:

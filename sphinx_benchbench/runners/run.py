@@ -21,11 +21,9 @@ import math
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -39,11 +37,12 @@ from sphinx_benchbench.data.yamlsource import DataError, load_yaml
 
 from . import envcapture
 from .checkout import CheckoutError, cache_dir, prepare
-from .execute import Interrupted, RunOutcome, run_commands
+from .execute import RunOutcome, run_commands
 from .logformats import make_parser
 from .measure import WindowError, WindowMeasurement, measure_window, value_of
 from .progress import Progress
 from .record import RecordError, record
+from .signals import Interrupted, interruptible
 
 __all__ = ["main"]
 
@@ -154,9 +153,10 @@ def plan(bench: Benchmark, impl: Implementation, project: Path, repeat: int) -> 
 
 
 def run_one(bench: Benchmark, impl: Implementation, project: Path, data_root: Path, repeat: int,
-            timeout: float | None, progress: Progress) -> str:
+            timeout: float | None, progress: Progress, on_published: Callable[[Path], None] | None = None) -> str:
     """Run ``impl`` ``repeat`` times here and record the result; raise :class:`Failure` otherwise."""
-    return record_measured(bench, impl, data_root, measure_one(bench, impl, project, repeat, timeout, progress))
+    measured = measure_one(bench, impl, project, repeat, timeout, progress)
+    return record_measured(bench, impl, data_root, measured, on_published)
 
 
 def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: int, timeout: float | None,
@@ -186,6 +186,18 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
         raise Failure(f"working directory {cwd} does not exist")
     path = command_path(bench, impl, project)
     env = {**os.environ, **impl.env, "PATH": path}
+    try:
+        return _measure_logged(impl, env, cwd, path, repeat, timeout, window, progress, items, commit, patch_applied)
+    except OSError as exc:  # the run's own log could not be written: a full disk, a file-size limit
+        raise Failure(f"cannot write the run's log: {exc.strerror or exc}") from None
+
+
+def _measure_logged(impl: Implementation, env: dict[str, str], cwd: Path, path: str, repeat: int,
+                    timeout: float | None, window: Window, progress: Progress, items: int | None,
+                    commit: str | None, patch_applied: bool | None) -> Measured:
+    """The set-up and the runs, their output logged to a temporary file kept only when they fail."""
+    spec = impl.run
+    assert spec is not None
     with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False, encoding="utf-8") as log:
         log_path = Path(log.name)
         try:
@@ -216,13 +228,14 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
             log_path.unlink(missing_ok=True)
 
 
-def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, measured: Measured) -> str:
+def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, measured: Measured,
+                    on_published: Callable[[Path], None] | None = None) -> str:
     """Record what :func:`measure_one` found, atomically; return a one-line summary for the table."""
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False, encoding="utf-8") as log:
         log.write(measured.log_text)
     try:
         return _record(bench, impl, data_root, measured.measurements, measured.environment, measured.commit,
-                       measured.patch_applied, Path(log.name), measured.items)
+                       measured.patch_applied, Path(log.name), measured.items, on_published)
     finally:
         Path(log.name).unlink(missing_ok=True)
 
@@ -269,7 +282,8 @@ def describe_run(m: WindowMeasurement) -> str:
 
 def _record(bench: Benchmark, impl: Implementation, data_root: Path,
             measurements: list[WindowMeasurement], environment: envcapture.Environment, commit: str | None,
-            patch_applied: bool | None, log_path: Path, items: int) -> str:
+            patch_applied: bool | None, log_path: Path, items: int,
+            on_published: Callable[[Path], None] | None = None) -> str:
     d = bench.definition
     assert d.measurement.window is not None
     values = [value_of(m, d.measurement.quantity, items) for m in measurements]
@@ -310,7 +324,7 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
     header = (f"Recorded by {RUNNER}: {impl.name}, {len(values)} run(s).\n"
               f"Refresh with: python -m runners.run {bench.id} {impl.id}")
     try:
-        path = record(bench.folder, data_root, impl.id, [result], log_path, header, now)
+        path = record(bench.folder, data_root, impl.id, [result], log_path, header, now, on_published)
     except (RecordError, OSError) as exc:
         raise Failure(f"could not record: {exc}") from None
     for warning in warnings:
@@ -322,20 +336,6 @@ def _record(bench: Benchmark, impl: Implementation, data_root: Path,
 
 
 # -- the command line ------------------------------------------------------
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """Turn SIGTERM into :class:`Interrupted`, like Ctrl-C, so children are stopped."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise Interrupted(signal.Signals(signum).name)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _targets(args: argparse.Namespace, data: Path) -> list[tuple[str, list[str] | None]]:
@@ -403,14 +403,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.executor == "slurm":
         return _on_slurm(args, data, outcomes, tasks)
     progress = Progress(sys.stderr)
+    published: dict[str, Path] = {}
+    current: Task | None = None
     try:
         with interruptible():
-            for task in tasks:
-                outcomes.append(_run_here(task, data, project, args, progress))
+            for current in tasks:
+                outcomes.append(_run_here(current, data, project, args, progress, published))
+            current = None
     except (KeyboardInterrupt, Interrupted):
         progress.stop()
-        print("\ninterrupted: the running implementation was stopped; nothing was recorded for it",
-              file=sys.stderr)
+        if current is not None:
+            name = f"{current.bench.id}/{current.impl.id}"
+            if name in published:  # the interrupt came as its result was being published: it is complete
+                print(f"\ninterrupted: {name} was recorded just before ({published[name].name})", file=sys.stderr)
+                outcomes.append(Outcome(current.bench.id, current.impl.id, "recorded", published[name].name))
+            else:
+                print(f"\ninterrupted: {name} was stopped; nothing was recorded for it", file=sys.stderr)
         _summary(outcomes)
         return 130
     _summary(outcomes)
@@ -564,10 +572,15 @@ def _cannot_run(bench: Benchmark, impl: Implementation) -> list[str]:
     return found
 
 
-def _run_here(task: Task, data: Path, project: Path, args: argparse.Namespace, progress: Progress) -> Outcome:
+def _run_here(task: Task, data: Path, project: Path, args: argparse.Namespace, progress: Progress,
+              published: dict[str, Path]) -> Outcome:
     name, impl = task.bench.id, task.impl
+
+    def note(path: Path) -> None:
+        published[f"{name}/{impl.id}"] = path
+
     try:
-        summary = run_one(task.bench, impl, project, data, task.repeat, args.timeout, progress)
+        summary = run_one(task.bench, impl, project, data, task.repeat, args.timeout, progress, note)
     except Failure as failure:
         progress.stop()
         print(f"FAILED {name}/{impl.id}: {failure}", file=sys.stderr)

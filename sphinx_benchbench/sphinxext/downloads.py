@@ -2,7 +2,10 @@
 
 The files are written at write time into ``_downloads/benchbench/`` under a
 name made from their content's hash, so pages that show the same data share
-them and rewriting is a no-op.  Other builders skip the node.
+them and rewriting is a no-op.  Other builders skip the node.  Data comes
+from strangers' pull requests: a CSV cell that a spreadsheet would evaluate
+(``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM``) is written as text, and the JSON
+is strict (no NaN or Infinity).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import html
 import io
 import json
+import math
 import os
 import posixpath
 from pathlib import Path
@@ -30,8 +34,32 @@ class downloads(nodes.General, nodes.Element):  # noqa: N801 - docutils node nam
     """Links to the table's data; ``name`` is the file stem, ``data`` the JSON document."""
 
 
+#: What a spreadsheet evaluates at the start of a cell (OWASP's CSV injection list).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with non-finite floats as ``None``: JSON has no NaN or Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def make_downloads(name: str, document: dict[str, Any]) -> downloads:
-    return downloads("", name=name, data=json.dumps(document, indent=2, sort_keys=False))
+    return downloads("", name=name, data=json.dumps(_finite(document), indent=2, sort_keys=False, allow_nan=False))
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading formula character gets a ``'`` before it."""
+    if isinstance(value, list):
+        value = ";".join("" if v is None else str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
 
 
 def _csv(document: dict[str, Any]) -> str:
@@ -41,7 +69,7 @@ def _csv(document: dict[str, Any]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

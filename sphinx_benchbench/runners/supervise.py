@@ -1,0 +1,164 @@
+"""A keeper for each command: everything the command starts ends with it, even when the runner is killed.
+
+A process group is not enough to find a command's processes: a trainer's
+worker started with ``setsid`` leaves it, and a runner killed with SIGKILL
+cannot stop anything.  So each command runs under a small keeper process
+(this file, run as a script with ``python -I``, so it costs a few
+milliseconds and imports nothing of this project):
+
+* it becomes a *child subreaper* (``prctl(PR_SET_CHILD_SUBREAPER)``): every
+  descendant that loses its parent, ``setsid`` or not, is re-parented to it,
+  so all of them can be found by walking ``/proc`` from it;
+* it asks for SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), so a runner
+  killed with SIGKILL still takes its commands along;
+* it starts the command in a session of its own, reports its exit status on a
+  pipe (``exit N``) as soon as it exits, and stays while descendants live --
+  a launcher may return while its trainer still writes the log;
+* on SIGTERM (the runner stopping the run, or the runner gone) it stops every
+  descendant: SIGTERM, then SIGKILL after a grace period, and exits once none
+  is left.
+
+The command's own output is inherited unchanged: the keeper writes nothing to
+it.  Without ``prctl`` (not Linux) the keeper still stops the command's
+session, which is what a process group alone can do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+
+__all__ = ["GRACE", "KEEPER"]
+
+#: Seconds descendants get to exit after SIGTERM before SIGKILL.
+GRACE = 5.0
+#: The keeper's program: ``python -I KEEPER STATUS_FD PARENT_PID GRACE -- ARGV...``.
+KEEPER = os.path.abspath(__file__)
+_STOPPING = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class _Stop(Exception):
+    """Raised by the signal handler out of the wait, to stop everything."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the command's session is still stopped
+        pass
+
+
+def descendants() -> list[int]:
+    """Every live process below this one, from ``/proc`` (parents first)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and fields[0] != b"Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [os.getpid()]
+    while todo:
+        for pid in children.get(todo.pop(), ()):
+            found.append(pid)
+            todo.append(pid)
+    return found
+
+
+class _Keeper:
+    def __init__(self, status_fd: int, grace: float) -> None:
+        self.status_fd = status_fd
+        self.grace = grace
+        self.child = 0
+        self.code: int | None = None
+
+    def report(self, text: str) -> None:
+        with contextlib.suppress(OSError):  # the runner is gone; the work is the same
+            os.write(self.status_fd, (text + "\n").encode())
+
+    def reap(self, block: bool) -> bool:
+        """Reap children; False when none is left."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return False
+            if pid == 0:
+                return True
+            if pid == self.child and self.code is None:
+                self.code = os.waitstatus_to_exitcode(status)
+                self.report(f"exit {self.code}")
+            if block:
+                return True
+
+    def signal_all(self, sig: int) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.child, sig)
+        for pid in descendants():
+            with contextlib.suppress(OSError):
+                os.kill(pid, sig)
+
+    def start(self, argv: list[str]) -> None:
+        self.child = os.fork()
+        if self.child == 0:  # the command, in a session of its own
+            try:
+                for sig in _STOPPING:
+                    signal.signal(sig, signal.SIG_DFL)
+                os.setsid()
+                os.close(self.status_fd)
+                os.execvp(argv[0], argv)
+            except OSError as exc:
+                os.write(2, f"cannot start {argv[0]!r}: {exc.strerror or exc}\n".encode())
+                self.report(f"unstartable {exc.strerror or exc}")
+            os._exit(127)
+        null = os.open(os.devnull, os.O_WRONLY)  # the output pipe is the command's: release our ends of it
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+
+    def stop_all(self) -> None:
+        for sig in _STOPPING:
+            signal.signal(sig, signal.SIG_IGN)
+        self.signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        while time.monotonic() < deadline and self.reap(False) and descendants():
+            time.sleep(0.02)
+        self.signal_all(signal.SIGKILL)
+        while self.reap(True):
+            pass
+
+
+def main(args: list[str]) -> int:
+    status_fd, parent, grace, argv = int(args[0]), int(args[1]), float(args[2]), args[4:]
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans below us become our children
+    _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the runner dies
+    if os.getppid() != parent:  # the runner died before PDEATHSIG was set
+        return 143
+    keeper = _Keeper(status_fd, grace)
+    for sig in _STOPPING:
+        signal.signal(sig, _stop)
+    try:
+        keeper.start(argv)
+        while keeper.reap(True):  # until no process below us is left
+            pass
+    except _Stop:
+        keeper.stop_all()
+    code = keeper.code
+    return code if code is not None and code >= 0 else 128 + (-code if code else signal.SIGTERM)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,231 @@
+"""Faults while running and recording: signals, SIGKILL, escaping processes, failing file systems.
+
+The promise: after any of them, ``data/`` holds what it held before or exactly
+one more complete result, the runner says which, and no process or temporary
+file is left.  Everything here is real: child processes, signals, SIGKILL,
+``setsid``, a file-size limit for a full disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sphinx_benchbench.data.model import Provenance, Result
+from sphinx_benchbench.runners.record import RecordError, record
+from sphinx_benchbench.runners.signals import Interrupted, interruptible
+
+from .conftest import REPO
+from .test_runner import make_project, runner, snapshot
+
+SLEEPERS = "sleep 317"
+
+
+def sleepers() -> list[int]:
+    """Processes of this module's tests still alive: they run ``sleep 317``."""
+    done = subprocess.run(["pgrep", "-f", f"^{SLEEPERS}"], capture_output=True, text=True, check=False)
+    return [int(p) for p in done.stdout.split()]
+
+
+def wait_gone(seconds: float = 10) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := sleepers()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+def shell_project(tmp_path: Path, command: str, **run: str) -> Path:
+    """A project whose one implementation runs ``command`` in bash, counting 'iteration N' lines."""
+    project = tmp_path / "project"
+    (project / "data/fake").mkdir(parents=True)
+    extra = "".join(f"      {k}: {v}\n" for k, v in run.items())
+    (project / "data/fake/benchmark.yaml").write_text(textwrap.dedent(f"""\
+        title: Fake
+        metric: {{label: Speed, unit: it/s, direction: higher}}
+        measurement:
+          description: Iterations per second over 1-3.
+          window: {{start: 1, end: 3}}
+        implementations:
+          - id: shell
+            name: shell
+            commands: [{json.dumps(command)}]
+            run:
+              log: {{format: generic, options: {{pattern: '^iteration (?P<iteration>\\d+)/'}}}}
+              items_per_iteration: 1
+              shell: true
+        """) + extra, encoding="utf-8")
+    return project
+
+
+LOOP = "for i in 1 2 3 4 5; do echo iteration $i/5; sleep 0.1; done"
+
+
+def test_a_setsid_grandchild_does_not_outlive_a_successful_run(tmp_path: Path) -> None:
+    """A worker that leaves the command's session (setsid) is still stopped when the command ends."""
+    assert not sleepers()
+    project = shell_project(tmp_path, f"setsid {SLEEPERS} >/dev/null 2>&1 & {LOOP}", stop_after_window="false")
+    done = runner(project, "fake")
+    assert done.returncode == 0, done.stderr
+    assert wait_gone(2) == [], "the setsid sleeper survived the run"
+    assert len(list((project / "data/fake/results").glob("*.yaml"))) == 1
+
+
+def test_sigkill_of_the_runner_takes_its_commands_along(tmp_path: Path) -> None:
+    """The runner killed with SIGKILL cannot stop anything itself: each command's keeper does."""
+    project = shell_project(tmp_path, f"echo iteration 1/9; setsid {SLEEPERS} & {SLEEPERS}")
+    before = snapshot(project / "data")
+    proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")})
+    deadline = time.monotonic() + 30
+    while len(sleepers()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(sleepers()) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert wait_gone() == [], "the trainer, or its setsid child, survived the runner"
+    assert snapshot(project / "data") == before
+
+
+def test_sighup_stops_the_run_like_sigterm(tmp_path: Path) -> None:
+    project = shell_project(tmp_path, f"echo iteration 1/9; {SLEEPERS}")
+    before = snapshot(project / "data")
+    proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")})
+    deadline = time.monotonic() + 30
+    while not sleepers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGHUP)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted: fake/shell was stopped; nothing was recorded for it" in err
+    assert wait_gone() == []
+    assert snapshot(project / "data") == before
+
+
+def result(implementation: str = "fake") -> Result:
+    return Result(implementation=implementation, recorded="2026-01-01T00:00:00Z", status="measured",
+                  provenance=Provenance(by="tests"), samples=[1.0])
+
+
+def bench_folder(tmp_path: Path) -> tuple[Path, Path]:
+    data = tmp_path / "data"
+    (data / "fake").mkdir(parents=True)
+    return data, data / "fake"
+
+
+def test_a_signal_during_publishing_waits_until_the_result_is_complete(tmp_path: Path) -> None:
+    """SIGTERM sent while the files are linked is held back: the result is complete, and the caller knows."""
+    data, folder = bench_folder(tmp_path)
+    log = tmp_path / "run.log"
+    log.write_text("iteration 1\n")
+    published: list[Path] = []
+
+    def interrupt_now(path: Path) -> None:
+        published.append(path)
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives inside the publishing section
+
+    with pytest.raises(Interrupted), interruptible():
+        record(folder, data, "fake", [result()], log, "a header", on_published=interrupt_now)
+        time.sleep(1)  # not reached: the held-back signal arrives as the section ends
+    (path,) = published
+    assert path.is_file() and (folder / "results/logs" / path.name.replace(".yaml", ".log.gz")).is_file()
+    assert not list((folder / "results").glob(".recording-*"))
+
+
+def test_sigkill_between_the_log_and_the_result_is_undone_at_the_next_start(tmp_path: Path) -> None:
+    """A recorder killed after linking the log but before the result leaves an orphan log; the next
+    recording takes it back (its note says the result never appeared) and removes the folder."""
+    data, folder = bench_folder(tmp_path)
+    (folder / "results/logs").mkdir(parents=True)
+    before = snapshot(data)
+    script = tmp_path / "die.py"
+    script.write_text(textwrap.dedent(f"""\
+        import os, signal, sys
+        sys.path.insert(0, {str(REPO)!r})
+        from pathlib import Path
+        from sphinx_benchbench.runners import record as rec
+        from tests.test_faults import result
+        real = rec._link
+        def link_then_die(src, dst):
+            done = real(src, dst)
+            if dst.name.endswith(".log.gz"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return done
+        rec._link = link_then_die
+        log = Path({str(tmp_path / 'run.log')!r}); log.write_text("iteration 1\\n")
+        rec.record(Path({str(folder)!r}), Path({str(data)!r}), "fake", [result()], log, "h")
+        """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=REPO, check=False, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    assert list((folder / "results/logs").glob("*.log.gz")), "the orphan log the kill left"
+    assert list((folder / "results").glob(".recording-*"))
+    record(folder, data, "fake", [result()], None, "h")  # the next start
+    assert not list((folder / "results/logs").glob("*.log.gz")), "the orphan log is taken back"
+    assert not list((folder / "results").glob(".recording-*"))
+    after = snapshot(data)
+    assert len(after) == len(before) + 1, "exactly the new, complete result"
+
+
+def test_a_failed_recording_leaves_no_folder_behind(tmp_path: Path) -> None:
+    data, folder = bench_folder(tmp_path)
+    with pytest.raises(RecordError, match="refusing to record invalid data"):
+        record(folder, data, "fake", [result("Not An Id")], None, "h")
+    assert list(folder.iterdir()) == [], "results/ and results/logs/ were made by it, and are gone"
+
+
+def test_a_full_disk_fails_the_recording_and_changes_nothing(tmp_path: Path) -> None:
+    """The file-size limit makes every write past 1 KiB fail (EFBIG), as a full disk does."""
+    project = make_project(tmp_path, {"fake": ("generic", "--format generic --iterations 70 --seconds 0.005")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    before = snapshot(project / "data")
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    done = subprocess.run([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                          cwd=REPO, capture_output=True, text=True, timeout=120, preexec_fn=small_files,
+                          env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")})
+    assert done.returncode == 1
+    assert "FAILED fake/fake" in done.stderr and "Traceback" not in done.stderr
+    assert snapshot(project / "data") == before
+    assert not list((project / "data/fake").rglob(".recording-*"))
+
+
+def test_a_huge_output_line_makes_a_short_failure_message(tmp_path: Path) -> None:
+    project = shell_project(tmp_path, "python -c \"print('x' * 3_000_000); raise SystemExit(3)\"")
+    done = runner(project, "fake")
+    assert done.returncode == 1
+    assert "exited with status 3" in done.stderr
+    assert len(done.stderr) < 20_000
+
+
+def test_leftovers_of_a_dead_runner_are_removed_whatever_their_age(tmp_path: Path) -> None:
+    from sphinx_benchbench.runners.record import _host, remove_leftovers
+
+    _, folder = bench_folder(tmp_path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = folder / "results" / f".recording-{dead.pid}-{_host()}-abc"
+    stale.mkdir(parents=True)
+    alive = folder / "results" / f".recording-{os.getpid()}-{_host()}-def"
+    alive.mkdir()
+    elsewhere = folder / "results" / f".recording-{dead.pid}-0000ffff-ghi"
+    elsewhere.mkdir()
+    done = remove_leftovers(folder / "results")
+    assert not stale.exists() and alive.exists() and elsewhere.exists(), done
+    hour_ago = time.time() - 3700
+    os.utime(elsewhere, (hour_ago, hour_ago))
+    remove_leftovers(folder / "results")
+    assert not elsewhere.exists(), "another host's folder goes once it is an hour old"
