@@ -11,7 +11,7 @@ in one process, so noise hits both alike:
 
 * ``direct``: ``subprocess.run`` with the output to ``/dev/null`` (the limit applies here);
 * ``piped``: output through a pipe to ``cat``, as ``trainer | tee log`` would;
-* ``runner``: :func:`sphinx_benchbench.runners.execute.run_commands` with the detectron2 parser
+* ``runner``: :func:`sphinx_benchbench.runners.commands.execute.run_commands` with the detectron2 parser
   and a log file, exactly as ``python -m runners.run`` executes commands.
 
 Usage: ``python benchmarks/runner_overhead.py [--repeat N] [--check]``.
@@ -32,7 +32,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sphinx_benchbench.runners.execute import run_commands  # noqa: E402
+from sphinx_benchbench.runners.commands.execute import run_commands  # noqa: E402
 from sphinx_benchbench.runners.logformats import make_parser  # noqa: E402
 
 LIMIT = 1.02

@@ -1,8 +1,8 @@
-"""``python -m runners.parse`` in a checkout: :mod:`sphinx_benchbench.runners.parse`."""
+"""``python -m runners.parse`` in a checkout: :mod:`sphinx_benchbench.runners.cli.parse`."""
 
 import sys
 
-from sphinx_benchbench.runners.parse import main
+from sphinx_benchbench.runners.cli.parse import main
 
 if __name__ == "__main__":
     sys.exit(main())

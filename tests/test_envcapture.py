@@ -1,4 +1,4 @@
-"""Tests for sphinx_benchbench.runners.envcapture with real child processes.
+"""Tests for sphinx_benchbench.runners.capture with real child processes.
 
 Why these tests look the way they do: what envcapture records is published
 next to every measured number, so a wrong GPU count, a version read from the
@@ -18,8 +18,10 @@ import importlib.metadata
 import os
 import platform
 import re
+import shlex
 import socket
 import stat
+import subprocess
 import sys
 import time
 import venv
@@ -30,10 +32,8 @@ import pytest
 import yaml
 
 from sphinx_benchbench.data.convert import Converter
-from sphinx_benchbench.data.model import Provenance, Result
-from sphinx_benchbench.runners.envcapture import (
-    DEFAULT_PACKAGES,
-    DISTRIBUTIONS,
+from sphinx_benchbench.data.model import Provenance, Result, VersionProbe
+from sphinx_benchbench.runners.capture import (
     Environment,
     capture,
     cudnn_version_text,
@@ -202,9 +202,15 @@ backends = types.SimpleNamespace(cudnn=_Cudnn())
 # Software: the probe in a real interpreter
 
 
+#: What the tests ask for, as an implementation's ``run.packages`` would.
+ASKED = ("torch", "torchvision", "tensorflow", "mxnet", "numpy", "pandas", "sphinx", "docutils", "pyyaml",
+         "myst-parser")
+
+
 def test_probe_of_this_venv_matches_its_metadata() -> None:
-    env = capture(sys.executable, nvidia_smi=None)
-    assert env.warnings == ()
+    env = capture(sys.executable, packages=ASKED, nvidia_smi=None)
+    assert env.warnings == ("not installed in the implementation's interpreter: torchvision, tensorflow, mxnet",
+                            "not installed in the implementation's interpreter: torch")
     # The probe ran this very interpreter, so its answers equal this process's.
     assert env.software["python"] == platform.python_version()
     for key, dist in (("sphinx", "sphinx"), ("docutils", "docutils"), ("pyyaml", "PyYAML")):
@@ -220,6 +226,14 @@ def test_probe_of_this_venv_matches_its_metadata() -> None:
     assert next(iter(env.software)) == "python"
 
 
+def test_only_the_declared_packages_are_recorded() -> None:
+    """The runner's own tool chain is not what a compressor runs: nothing undeclared is recorded."""
+    assert capture(sys.executable, nvidia_smi=None).software == {"python": platform.python_version()}
+    env = capture(sys.executable, packages=("docutils",), nvidia_smi=None)
+    assert env.software == {"python": platform.python_version(), "docutils": importlib.metadata.version("docutils")}
+    assert env.warnings == ()
+
+
 def test_probe_reads_the_implementations_interpreter_not_the_runners(tmp_path: Path) -> None:
     python = _make_venv(
         tmp_path / "impl",
@@ -232,8 +246,8 @@ def test_probe_reads_the_implementations_interpreter_not_the_runners(tmp_path: P
         },
         FAKE_TORCH,
     )
-    env = capture(python, nvidia_smi=None)
-    assert env.warnings == ()
+    env = capture(python, packages=("torch", "torchvision", "mxnet", "tensorflow", "pyyaml"), nvidia_smi=None)
+    assert env.warnings == ("not installed in the implementation's interpreter: tensorflow",)
     assert env.software == {
         "python": platform.python_version(),
         "torch": "2.3.1+cu121",
@@ -248,7 +262,7 @@ def test_probe_reads_the_implementations_interpreter_not_the_runners(tmp_path: P
 def test_torch_that_fails_to_import_keeps_the_versions_and_warns(tmp_path: Path) -> None:
     init = 'raise OSError("libcudnn.so.8: cannot open shared object file: No such file or directory")\n'
     python = _make_venv(tmp_path / "impl", {"torch": "1.5.0"}, init)
-    env = capture(python, nvidia_smi=None)
+    env = capture(python, packages=("torch",), nvidia_smi=None)
     assert env.software == {"python": platform.python_version(), "torch": "1.5.0"}
     assert env.warnings == (
         "cuda and cudnn versions not recorded: torch is installed but importing it failed (OSError)",
@@ -258,7 +272,7 @@ def test_torch_that_fails_to_import_keeps_the_versions_and_warns(tmp_path: Path)
 def test_torch_import_past_the_timeout_keeps_what_was_printed(tmp_path: Path) -> None:
     python = _make_venv(tmp_path / "impl", {"torch": "2.0.0"}, "import time\ntime.sleep(60)\n")
     start = time.monotonic()
-    env = capture(python, nvidia_smi=None, timeout=3)
+    env = capture(python, packages=("torch",), nvidia_smi=None, timeout=3)
     assert time.monotonic() - start < 15
     assert env.software == {"python": platform.python_version(), "torch": "2.0.0"}
     assert len(env.warnings) == 1
@@ -296,11 +310,51 @@ def test_cudnn_version_text(number: int, text: str) -> None:
     assert cudnn_version_text(number) == text
 
 
-def test_default_packages() -> None:
-    for key in ("torch", "torchvision", "tensorflow", "keras", "mxnet", "jax", "numpy", "sphinx", "docutils", "pyyaml"):
-        assert key in DEFAULT_PACKAGES
-    assert set(DEFAULT_PACKAGES) == set(DISTRIBUTIONS)
-    assert "python" not in DEFAULT_PACKAGES  # always recorded
+#: Version texts of real programs, with the version a reader would name: ``zstd --version`` 1.5.4
+#: and ``xz --version`` 5.4.1 as Debian 12 prints them; bzip2 1.0.8 writes its banner to stderr and
+#: then reads stdin (closed here); ``java -version`` writes ``openjdk version "17.0.9" 2023-10-17`` to stderr.
+VERSION_TEXTS = [
+    ("*** Zstandard CLI (64-bit) v1.5.4, by Yann Collet ***", None, "1.5.4"),
+    ("xz (XZ Utils) 5.4.1\nliblzma 5.4.1", None, "5.4.1"),
+    ("bzip2, a block-sorting file compressor.  Version 1.0.8, 13-Jul-2019.", None, "1.0.8"),
+    ('openjdk version "17.0.9" 2023-10-17', None, "17.0.9"),
+    ("Python 3.13.0rc2", None, "3.13.0rc2"),
+    ("ripgrep 14.1.0 (rev 1234567)\nfeatures:+pcre2", None, "14.1.0"),
+    ("orjson==3.10.7 (built 2024)", r"orjson==(?P<version>\S+)", "3.10.7"),
+]
+
+
+@pytest.mark.parametrize(("text", "pattern", "version"), VERSION_TEXTS)
+def test_a_version_probe_reads_what_the_program_prints(tmp_path: Path, text: str, pattern: str | None,
+                                                       version: str) -> None:
+    program = _executable(tmp_path / "tool", f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(text)} >&2\n")
+    probe: str | VersionProbe = f"{program} --version" if pattern is None else VersionProbe(str(program), pattern)
+    env = capture(None, nvidia_smi=None, versions={"tool": probe})
+    assert env.software == {"tool": version} and env.warnings == ()
+
+
+def test_real_programs_versions_are_found_on_the_implementations_path(tmp_path: Path) -> None:
+    """gzip and xz as installed here, their versions from their own output (not this test's parsing)."""
+    env = capture(None, nvidia_smi=None, versions={"gzip": "gzip --version", "sh": "sh -c 'echo 0.0'"})
+    gzip_line = subprocess.run(["gzip", "--version"], capture_output=True, text=True, check=True).stdout
+    assert env.software["gzip"] in gzip_line.splitlines()[0].split()  # "gzip 1.12" -> "1.12"
+    assert env.software["sh"] == "0.0"
+
+
+@pytest.mark.parametrize(
+    ("probe", "why"),
+    [
+        ("no-such-program --version", "could not be started (FileNotFoundError)"),
+        ("false", "exited with status 1"),
+        ("echo no digits here", "printed nothing that matches its pattern"),
+        ("echo 'unterminated", "cannot be split into arguments"),
+    ],
+)
+def test_a_version_probe_that_fails_warns_and_records_nothing(probe: str, why: str) -> None:
+    env = capture(None, nvidia_smi=None, versions={"tool": probe})
+    assert env.software == {}
+    assert len(env.warnings) == 1 and env.warnings[0].startswith("tool version not recorded: ")
+    assert why in env.warnings[0]
 
 
 # --------------------------------------------------------------------------
@@ -486,8 +540,9 @@ def test_nothing_private_is_recorded(tmp_path: Path, fake_smi: FakeSmi) -> None:
     env_vars = {**os.environ, "BENCHBENCH_TEST_TOKEN": secret, "CUDA_VISIBLE_DEVICES": "0,1"}
     # A real run, with GPUs and the probe, in an environment holding a token.
     python = _make_venv(tmp_path / "impl", {"torch": "2.3.1+cu121"}, FAKE_TORCH)
-    env = capture(python, env=env_vars, nvidia_smi=str(fake_smi()))
-    assert env.hardware.accelerator is not None and env.software["cuda"] == "12.1"
+    env = capture(python, ("torch",), env=env_vars, nvidia_smi=str(fake_smi()),
+                  versions={"tool": f"{python} -c 'print(\"tool 1.0\")'"})
+    assert env.hardware.accelerator is not None and env.software["cuda"] == "12.1" and env.software["tool"] == "1.0"
     _assert_private(env, secret, str(tmp_path))
     # Failures: an interpreter under the home directory, and an nvidia-smi that prints private text.
     noisy = _executable(
@@ -511,7 +566,9 @@ def test_environment_fills_a_result_that_validates(fake_smi: FakeSmi) -> None:
         status="measured",
         provenance=Provenance(by="sphinx-benchbench"),
         value=1.0,
-        **env.result_fields(),  # type: ignore[arg-type]
+        hardware=env.hardware,
+        software=env.software,
+        platform=env.platform,
     )
     # What the runner would write, read back by the project's own validator.
     text = yaml.safe_dump({"results": [dataclasses.asdict(result)]}, sort_keys=False)

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from sphinx_benchbench.data.model import Provenance, Result
+from sphinx_benchbench.runners.commands.signals import Interrupted, interruptible
 from sphinx_benchbench.runners.record import RecordError, record
-from sphinx_benchbench.runners.signals import Interrupted, interruptible
 
 from .conftest import REPO
 from .test_runner import make_project, runner, snapshot
@@ -32,7 +32,7 @@ SLEEPERS = "sleep 317"
 
 def sleepers() -> list[int]:
     """Processes of this module's tests still alive: they run ``sleep 317``."""
-    done = subprocess.run(["pgrep", "-f", f"^{SLEEPERS}"], capture_output=True, text=True, check=False)
+    done = subprocess.run(["pgrep", "-f", f"^{SLEEPERS}$"], capture_output=True, text=True, check=False)
     return [int(p) for p in done.stdout.split()]
 
 

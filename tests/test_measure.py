@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_benchbench.runners.measure import Sample, WindowError, measure_window, value_of
+from sphinx_benchbench.runners.commands.execute import Sample
+from sphinx_benchbench.runners.sources.arrival import WindowError, measure_window, value_of
 
 
 def line(times: dict[int, float]) -> list[Sample]:

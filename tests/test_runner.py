@@ -106,7 +106,7 @@ def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: 
     assert result.run.window.start == 10 and result.run.window.end == 60
     assert len(result.run.seconds_per_iteration) == 2
     assert result.status == "measured"
-    assert result.software["python"] and result.platform
+    assert result.software == {} and result.platform  # no software declared, none recorded
     assert not result.run.unstable and "unstable" not in done.stderr
     log = project / "data/fake/results" / result.log
     text = gzip.decompress(log.read_bytes()).decode()
@@ -530,7 +530,8 @@ def test_a_problem_in_what_would_run_fails_it_before_anything_runs(tmp_path: Pat
         assert "FAILED fake/fake:" in done.stderr and words in done.stderr, done.stderr
         assert "benchmark.yaml" in done.stderr.split("FAILED fake/fake:")[1].splitlines()[0]
     listed = runner(project, "--list")
-    assert "fake  " in listed.stdout and "fails: its entry has a data problem" in listed.stdout, listed.stdout
+    line = next(line for line in listed.stdout.splitlines() if line.startswith("  fake "))
+    assert "fails: " in line and words in line, listed.stdout  # the actual problem, not that there is one
     assert not pidfile.exists(), "nothing was started"
     assert snapshot(project / "data") == before
 

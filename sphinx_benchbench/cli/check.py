@@ -1,9 +1,12 @@
 """``python -m sphinx_benchbench check [DATA_DIR]``: invalid and stale results, for CI.
 
-Validates every benchmark under the data folder and checks the results the
-pages show (the newest of each implementation on each kind of hardware) for
-staleness, with the same code the Sphinx build uses, but without a build.
-Exit status 1 when anything is found, 0 otherwise.
+Validates every benchmark under the data folder, reports what the runner
+would refuse to run (an unknown log format, an invalid pattern, a version
+probe without a command: the same check ``runners.run`` makes before it
+starts anything), and checks the results the pages show (the newest of each
+implementation on each kind of hardware) for staleness, with the same code
+the Sphinx build uses, but without a build.  Exit status 1 when anything is
+found, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from ..analysis.ranking import current_results
 from ..analysis.staleness import Policy, find_stale, merge_policy, site_policy
 from ..data.loader import list_benchmarks, load_benchmark
+from ..runners.engine.plan import cannot_run
 
 __all__ = ["main"]
 
@@ -71,12 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     invalid: list[dict[str, Any]] = []
     stale: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
     for name in list_benchmarks(str(args.data)):
         bench, problems = load_benchmark(args.data, name)
         invalid += [{"file": p.path, "line": p.line, "message": p.message} for p in problems]
         if bench is None:
             continue
         ids = [i.id for i in bench.definition.implementations]
+        for impl in bench.definition.implementations:
+            if impl.run is not None and impl.commands:
+                refused += [{"file": p.path, "line": p.line, "benchmark": name, "implementation": impl.id,
+                             "message": p.message} for p in cannot_run(bench, impl)]
         policy = merge_policy(site, bench.definition.staleness)
         for item in find_stale(bench, current_results(bench, ids), policy, versions):
             where = bench.locate(item.result)
@@ -87,13 +96,15 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append({"file": file, "line": line, "benchmark": name, "implementation": impl,
                               "reasons": item.reasons, "refresh": f"python -m runners.run {name} {impl}"})
     if args.json:
-        print(json.dumps({"invalid": invalid, "stale": stale}, indent=2))
+        print(json.dumps({"invalid": invalid, "refused": refused, "stale": stale}, indent=2))
     else:
         for p in invalid:
             print(f"{_at(p)}: invalid: {p['message']}")
+        for r in refused:
+            print(f"{_at(r)}: the runner would refuse {r['benchmark']}/{r['implementation']}: {r['message']}")
         for s in stale:
             print(f"{_at(s)}: stale: {s['benchmark']}/{s['implementation']}: "
                   f"{'; '.join(s['reasons'])} (refresh: {s['refresh']})")
-        if not invalid and not stale:
-            print("no invalid or stale results")
-    return 1 if invalid or stale else 0
+        if not invalid and not stale and not refused:
+            print("no invalid or stale results, nothing the runner would refuse")
+    return 1 if invalid or stale or refused else 0

@@ -32,12 +32,29 @@ def identity(bench: Benchmark, impl: Implementation, commit: str | None, hardwar
             "env": impl.env,
             "setup": [s.run for s in impl.setup],
             "patches": [bench.patch_text.get(p.file, "") for p in impl.patches],
-            "log": dataclasses.asdict(run.log) if run else None,
+            "log": dataclasses.asdict(run.log) if run and run.log else None,
             "items_per_iteration": run.items_per_iteration if run else None,
             "commit": commit or (impl.source.ref if impl.source else None),
             "hardware": list(hardware.identity) if hardware else None,
+            # Added with the metric sources; left out when unset, so results recorded before keep their hash.
+            **_measured_by(bench, impl),
         },
         sort_keys=True,
         default=str,
     )
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _measured_by(bench: Benchmark, impl: Implementation) -> dict[str, object]:
+    """What else decides the number: the source and its settings, the prepare commands, the shared set-up."""
+    run = impl.run
+    found: dict[str, object] = {}
+    if run is not None and run.kind != "log":
+        found["source"] = run.kind
+        spec = {"wall": run.wall, "printed": run.printed, "json": run.json}[run.kind]
+        found["source_settings"] = dataclasses.asdict(spec) if spec is not None else None
+    if run is not None and run.prepare:
+        found["prepare"] = run.prepare
+    if bench.definition.setup:
+        found["benchmark_setup"] = [s.run for s in bench.definition.setup]
+    return found

@@ -44,6 +44,7 @@ __all__ = [
     "Hardware",
     "HardwareFile",
     "Implementation",
+    "JsonSpec",
     "LogSpec",
     "Logo",
     "LogosFile",
@@ -51,6 +52,7 @@ __all__ = [
     "Metric",
     "ModelInfo",
     "Patch",
+    "PrintedSpec",
     "Provenance",
     "Requirements",
     "Result",
@@ -61,6 +63,8 @@ __all__ = [
     "StalenessPolicy",
     "Step",
     "Url",
+    "VersionProbe",
+    "WallSpec",
     "Window",
     "doc",
     "moment",
@@ -301,7 +305,9 @@ class Measurement:
     caveats: list[str] = _f("Why the number may not compare with other numbers.", [])
     quantity: Literal["items-per-second", "seconds-per-iteration", "milliseconds-per-iteration"] = _f(
         "What the runner computes over the window: items (e.g. images, ``run.items_per_iteration`` "
-        "of them per iteration) per second, or the time of one iteration.",
+        "of them per iteration) per second, or the time of one iteration. For the ``wall`` source an "
+        "iteration is one run of the commands; the ``printed`` and ``json`` sources take the number as read "
+        "(times their ``scale``).",
         "items-per-second",
     )
 
@@ -360,6 +366,7 @@ class Step:
 
     run: str = _req("The command.")
     purpose: str | None = _f("Why it is needed, shown before the command.")
+    shell: bool = _f("Run it through ``bash -c`` (a pipe, a redirection); by default it runs without a shell.", False)
 
 
 @dataclass(frozen=True)
@@ -393,6 +400,53 @@ class LogSpec:
 
 
 @dataclass(frozen=True)
+class WallSpec:
+    """Timing whole commands, as hyperfine does: warm-up runs, then timed runs until both minimums are met."""
+
+    warmup: Annotated[int, "nonnegative"] = _f("Runs before the timed ones, not timed (caches, imports).", 1)
+    min_runs: PositiveInt = _f("Timed runs at least (hyperfine's default is 10).", 10)
+    min_time: NonNegative = _f("Seconds of timed runs at least (hyperfine's default is 3).", 3.0)
+    max_runs: PositiveInt = _f("Timed runs at most, whatever the minimum time.", 1000)
+
+
+@dataclass(frozen=True)
+class PrintedSpec:
+    """A number the command prints, e.g. ``zstd -b``'s MB/s."""
+
+    pattern: str = _req(
+        "Regular expression searched in each output line, with a named group ``value`` (the number); "
+        "colour codes are removed first."
+    )
+    scale: PositiveNumber = _f("Factor from the printed unit to the metric's unit (``0.001`` for ms to s).", 1.0)
+    aggregate: Literal["last", "first", "mean", "median", "sum", "min", "max"] = _f(
+        "How the matches of one run make its value (one run, one sample).", "last"
+    )
+
+
+@dataclass(frozen=True)
+class JsonSpec:
+    """A number in a JSON document the command writes."""
+
+    path: str = _req("Where the number is: keys and list indexes separated by dots, e.g. ``results.0.mean``.")
+    file: str | None = _f(
+        "The file the command writes, relative to where it runs; by default its standard output (stderr "
+        "is read with it, so a command that warns should write a file)."
+    )
+    scale: PositiveNumber = _f("Factor from the document's unit to the metric's unit.", 1.0)
+
+
+@dataclass(frozen=True)
+class VersionProbe:
+    """A command that prints a program's version."""
+
+    command: str = _req("The command, e.g. ``zstd --version`` (run without a shell).")
+    pattern: str | None = _f(
+        "Regular expression with a named group ``version``; by default the first thing in the output that "
+        "looks like a version (``1.5.6``)."
+    )
+
+
+@dataclass(frozen=True)
 class RunSpec:
     """How the runner executes an implementation: what the page shows is what runs.
 
@@ -400,13 +454,37 @@ class RunSpec:
     implementation's own fields; this adds only what running needs beyond them.
     """
 
-    log: LogSpec = _req("How to read progress from the output.")
+    source: Literal["log", "wall", "printed", "json"] | None = _f(
+        "Where the metric comes from: ``log`` (an iteration window of its progress lines), ``wall`` (the wall "
+        "time of its commands), ``printed`` (a number it prints) or ``json`` (a number in a JSON document it "
+        "writes). By default the one whose settings are given (``log``, ``printed``, ``json`` or ``wall``), "
+        "else ``wall``."
+    )
+    log: LogSpec | None = _f("How to read progress from the output (the ``log`` source).")
+    wall: WallSpec | None = _f("Warm-up and repeats of the ``wall`` source (its defaults when not given).")
+    printed: PrintedSpec | None = _f("The number the ``printed`` source reads.")
+    json: JsonSpec | None = _f("The number the ``json`` source reads.")
+    prepare: list[str] = _f(
+        "Commands run before each run, outside its timing (remove the last run's output, drop a cache).", []
+    )
+    versions: dict[Ident, str | VersionProbe] = _f(
+        "The software it runs, recorded with each result and checked for staleness: by name, a command that "
+        "prints its version (``zstd --version``) or a probe.",
+        {},
+    )
+    packages: list[str] = _f(
+        "Python distributions whose versions are recorded, as its interpreter (the first ``python`` on its "
+        "``PATH``) has them, with that Python's own version (``python`` alone records just that); with ``torch``, "
+        "its CUDA and cuDNN too.",
+        [],
+    )
     items_per_iteration: PositiveInt | None = _f(
-        "Items (images, samples) per iteration; defaults to the measurement's total batch."
+        "Items (images, samples, megabytes) per iteration, or per run of the ``wall`` source; defaults to the "
+        "measurement's total batch."
     )
     workdir: str | None = _f(
         "Folder the commands run in, relative to the checkout (or, without a repository, to the "
-        "project folder that holds the data folder)."
+        "project folder that holds the data folder, or the benchmark's work folder when it has a set-up)."
     )
     venv: str | None = _f(
         "Virtual environment whose ``bin`` goes first on ``PATH`` (relative to the project folder, or "
@@ -422,6 +500,16 @@ class RunSpec:
     )
     repeat: PositiveInt = _f("How many runs make one result (``--repeat`` overrides).", 1)
     requires: Requirements = field(default_factory=Requirements, metadata=doc("What the machine needs."))
+
+    @property
+    def given(self) -> list[str]:
+        """The sources whose settings are given (``log``, ``printed``, ``json``, ``wall``)."""
+        return [name for name in ("log", "printed", "json", "wall") if getattr(self, name) is not None]
+
+    @property
+    def kind(self) -> str:
+        """The metric source used: ``source``, else the one whose settings are given, else ``wall``."""
+        return self.source or next(iter(self.given), "wall")
 
 
 @dataclass(frozen=True)
@@ -483,6 +571,12 @@ class BenchmarkFile:
     dataset: str | None = _f("Data set the runs use.")
     model: ModelInfo | None = _f("The model.")
     hardware: Ident | None = _f("Default hardware profile id for results that name none.")
+    setup: list[Step] = _f(
+        "Steps run once before any implementation, in the benchmark's work folder (``$BENCHBENCH_WORK``, by "
+        "default under the cache, never beside the docs): generate the input every implementation reads. "
+        "Implementations without a repository then run in that folder too.",
+        [],
+    )
     display: Display = field(default_factory=Display, metadata=doc("Presentation preferences."))
     staleness: StalenessPolicy | None = _f("This benchmark's staleness policy, over the site's.")
     schema: Literal[1] = _f("Format version.", 1)
@@ -506,8 +600,12 @@ class RunRecord:
     """What the runner saw: per-run timings, cross-checks and how it ran."""
 
     runner: str = _req("Runner name and version.")
-    window: Window = _req("The window measured.")
-    seconds_per_iteration: list[NonNegative] = _req("Measured time of one iteration in the window, per run.")
+    source: Literal["log", "wall", "printed", "json"] = _f("Where the metric came from (see ``run.source``).", "log")
+    window: Window | None = _f("The window measured (the ``log`` source).")
+    seconds_per_iteration: list[NonNegative] = _f(
+        "Measured time of one iteration in the window, or of one run of the commands (``wall``), per run.", []
+    )
+    warmup: Annotated[int, "nonnegative"] = _f("Runs made before the timed ones and not counted (``wall``).", 0)
     own_seconds_per_iteration: list[NonNegative | None] = _f(
         "The implementation's own printed timing of the window, per iteration, per run (cross-check; ``null`` "
         "where its printed timing cannot time the window).", []
@@ -531,9 +629,10 @@ class Result:
 
     implementation: Ident = _req("Implementation id.")
     recorded: DateText = _req("When it was measured.")
-    status: Literal["measured", "reported", "copied", "estimated"] = _req(
+    status: Literal["measured", "reported", "copied", "estimated", "imported"] = _req(
         "``measured`` by this project's runner, ``reported`` by the implementation's "
-        "project, ``copied`` from a published page, or ``estimated``."
+        "project, ``copied`` from a published page, ``imported`` from another benchmark tool's results "
+        "(pytest-benchmark, asv, pyperf, hyperfine, Google Benchmark), or ``estimated``."
     )
     provenance: Provenance = _req("Who produced it and where it comes from.")
     value: NonNegative | None = _f(

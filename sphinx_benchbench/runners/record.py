@@ -38,7 +38,7 @@ from sphinx_benchbench.data.model import Result, ResultsFile
 from sphinx_benchbench.data.paths import inside
 from sphinx_benchbench.data.yamlsource import DataError, load_yaml
 
-from .signals import deferred
+from .commands.signals import deferred
 
 __all__ = ["RecordError", "record", "remove_leftovers"]
 

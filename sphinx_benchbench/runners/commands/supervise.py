@@ -11,9 +11,11 @@ milliseconds and imports nothing of this project):
   so all of them can be found by walking ``/proc`` from it;
 * it asks for SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), so a runner
   killed with SIGKILL still takes its commands along;
-* it starts the command in a session of its own, reports its exit status on a
-  pipe (``exit N``) as soon as it exits, and stays while descendants live --
-  a launcher may return while its trainer still writes the log;
+* it starts the command in a session of its own, reports its exit status and
+  wall time on a pipe (``exit N SECONDS``: from its fork to its exit, as
+  hyperfine measures, so the keeper's own start-up is not in it) as soon as it
+  exits, and stays while descendants live -- a launcher may return while its
+  trainer still writes the log;
 * on SIGTERM (the runner stopping the run, or the runner gone) it stops every
   descendant: SIGTERM, then SIGKILL after a grace period, and exits once none
   is left.
@@ -85,6 +87,7 @@ class _Keeper:
         self.grace = grace
         self.child = 0
         self.code: int | None = None
+        self.started = 0.0
 
     def report(self, text: str) -> None:
         with contextlib.suppress(OSError):  # the runner is gone; the work is the same
@@ -100,8 +103,9 @@ class _Keeper:
             if pid == 0:
                 return True
             if pid == self.child and self.code is None:
+                elapsed = time.perf_counter() - self.started
                 self.code = os.waitstatus_to_exitcode(status)
-                self.report(f"exit {self.code}")
+                self.report(f"exit {self.code} {elapsed:.9f}")
             if block:
                 return True
 
@@ -113,6 +117,7 @@ class _Keeper:
                 os.kill(pid, sig)
 
     def start(self, argv: list[str]) -> None:
+        self.started = time.perf_counter()  # the command's wall time: from its fork to its exit, as hyperfine's
         self.child = os.fork()
         if self.child == 0:  # the command, in a session of its own
             try:

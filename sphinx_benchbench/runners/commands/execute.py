@@ -25,11 +25,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-from .logformats import LogFormatError, LogParser
-from .measure import Sample
+from ..logformats import LogFormatError, LogParser
 from .supervise import GRACE, KEEPER
 
-__all__ = ["RunOutcome", "run_commands"]
+__all__ = ["RunOutcome", "Sample", "run_commands"]
 
 #: Lines of output kept for failure messages, and the most characters of each (the log keeps them whole).
 TAIL_LINES = 20
@@ -43,6 +42,14 @@ QUIET_AFTER_EXIT = 120.0
 QUIET_AFTER_FAILURE = 1.0
 
 
+@dataclass(frozen=True)
+class Sample:
+    """A progress line: when it arrived and the completed iterations it reported."""
+
+    time: float
+    iteration: int
+
+
 @dataclass
 class RunOutcome:
     """What happened to one run."""
@@ -54,7 +61,8 @@ class RunOutcome:
     #: Named groups of the first line matching ``watch``, if any.
     watched: dict[str, str] | None = None
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
-    seconds: float = 0.0
+    #: Each command's own wall time, from its fork to its exit, as the keeper measured it.
+    command_seconds: list[float] = field(default_factory=list)
     #: Whether the runner stopped the child once it had read what it needed (``stop_at``).
     stopped: bool = False
 
@@ -88,6 +96,8 @@ class _Child:
             os.close(status_write)
         os.set_blocking(self.status_read, False)
         self.returncode: int | None = None
+        #: The command's own wall time, from its fork to its exit (the keeper's measure).
+        self.seconds: float | None = None
         self.unstartable: str | None = None
         self._status = b""
 
@@ -105,11 +115,11 @@ class _Child:
             except BlockingIOError:
                 pass
             for line in self._status.decode(errors="replace").splitlines():
-                word, _, rest = line.partition(" ")
+                word, *rest = line.split(" ", 2)
                 if word == "unstartable":
-                    self.unstartable = rest
-                elif word == "exit" and rest.lstrip("-").isdigit():
-                    self.returncode = int(rest)
+                    self.unstartable = " ".join(rest)
+                elif word == "exit" and len(rest) == 2 and rest[0].lstrip("-").isdigit():
+                    self.returncode, self.seconds = int(rest[0]), float(rest[1])
             if self.returncode is None and self.keeper.poll() is not None:  # the keeper itself is gone
                 self.returncode = self.keeper.returncode
         return self.returncode is not None
@@ -210,12 +220,13 @@ def run_commands(
                 log.write(f"[+{time.monotonic() - start:.6f}] (stopped by the runner: the window has been read)\n")
             break
         outcome.returncode = child.returncode
+        if child.seconds is not None:
+            outcome.command_seconds.append(child.seconds)
         if outcome.returncode != 0:
             how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
                    else f"exited with status {outcome.returncode}")
             outcome.ok, outcome.reason = False, f"{shlex.split(command)[0] if not shell else 'command'} {how}"
             break
-    outcome.seconds = time.monotonic() - start
     return outcome
 
 

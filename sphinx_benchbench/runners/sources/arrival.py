@@ -19,8 +19,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .logformats import Reading
-from .window import Span, WindowError, window_time
+from ..commands.execute import Sample
+from ..logformats import Reading
+from ..window import Span, WindowError, window_time
+from .base import time_value
 
 __all__ = [
     "OWN_TIMING_TOLERANCE",
@@ -39,14 +41,6 @@ OWN_TIMING_TOLERANCE = 0.01
 SLOW_EDGE = 1.5
 #: Change of the per-line pace across the window, fitted, above which it is not in a steady state.
 TREND = 0.05
-
-
-@dataclass(frozen=True)
-class Sample:
-    """A progress line: when it arrived and the completed iterations it reported."""
-
-    time: float
-    iteration: int
 
 
 @dataclass(frozen=True)
@@ -220,10 +214,4 @@ def measure_window(samples: Sequence[Sample], start: int, end: int) -> WindowMea
 
 def value_of(measurement: WindowMeasurement, quantity: str, items_per_iteration: int) -> float:
     """The metric's value for one run, as the benchmark's ``measurement.quantity`` says."""
-    if quantity == "items-per-second":
-        return items_per_iteration / measurement.seconds_per_iter
-    if quantity == "seconds-per-iteration":
-        return measurement.seconds_per_iter
-    if quantity == "milliseconds-per-iteration":
-        return measurement.seconds_per_iter * 1000
-    raise ValueError(f"unknown quantity {quantity!r}")
+    return time_value(measurement.seconds_per_iter, quantity, items_per_iteration)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import IO
 
-from .measure import Sample
+from .execute import Sample
 
 __all__ = ["Progress"]
 

@@ -23,8 +23,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .logformats import FORMATS, LogFormatError, make_parser
-from .measure import Sample, WindowError, measure_window
+from ..commands.execute import Sample
+from ..logformats import FORMATS, LogFormatError, make_parser
+from ..sources.arrival import WindowError, measure_window
 
 __all__ = ["main", "parse_log"]
 

@@ -1,9 +1,11 @@
 """Run implementations as Slurm jobs through submitit; record results on the submitting side.
 
-Each implementation's runs become one job: the job runs the same engine as a
-local run (checkout, patch, measure, environment capture on the compute node)
-and returns what it measured; the submitting side records it into ``data/``,
-atomically, exactly as a local run does.  Jobs are remembered in
+Each implementation's runs become one job: the job runs the function it is
+given (the engine's :func:`~..engine.orchestrate.measure_named`: checkout,
+patch, measure, environment capture on the compute node) and returns what it
+measured, or the failure itself; the submitting side records it into
+``data/``, atomically, exactly as a local run does.  This module knows
+nothing of the engine but that function's arguments.  Jobs are remembered in
 ``~/.cache/sphinx-benchbench/slurm/jobs.json`` so that ``python -m runners.run
 collect`` can record jobs that finished after the submitting side left.
 
@@ -19,9 +21,9 @@ import datetime as dt
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -30,9 +32,12 @@ from typing import Any
 
 import yaml
 
-from .checkout import cache_dir
+from ..checkout import cache_dir
 
-__all__ = ["ClusterOptions", "Job", "collect", "load_options", "remote_measure", "submit", "wait"]
+__all__ = ["ClusterOptions", "Job", "Measure", "cancel", "collect", "load_options", "outcome", "submit", "wait"]
+
+#: What a job runs: ``(data, benchmark, implementation, repeat, timeout)`` to a measurement or a failure.
+Measure = Callable[[str, str, str, int, float | None], Any]
 
 #: Job states after which no result will come.
 FAILED_STATES = {"CANCELLED", "FAILED", "TIMEOUT", "PREEMPTED", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL",
@@ -65,25 +70,6 @@ def load_options(path: Path | None, overrides: dict[str, Any]) -> ClusterOptions
         values.update(loaded)
     values.update({k: v for k, v in overrides.items() if v not in (None, {}, [])})
     return ClusterOptions(**values)
-
-
-def remote_measure(data: str, benchmark: str, implementation: str, repeat: int, timeout: float | None) -> Any:
-    """The job: load the data on the compute node and measure, with the local engine."""
-    from sphinx_benchbench.data.loader import load_benchmark
-
-    from .progress import Progress
-    from .run import Failure, blocking_problems, measure_one
-
-    bench, problems = load_benchmark(data, benchmark)
-    if bench is None:
-        raise Failure(f"{benchmark}: the data could not be loaded on the compute node")
-    impl = bench.implementation(implementation)
-    if impl is None:
-        raise Failure(f"{benchmark}: no implementation {implementation!r}")
-    blocking = blocking_problems(bench, impl, problems)  # the same rule as on the submitting machine
-    if blocking:
-        raise Failure(blocking[0])
-    return measure_one(bench, impl, Path(data).parent, repeat, timeout, Progress(sys.stderr))
 
 
 @dataclass
@@ -134,9 +120,9 @@ def forget(job: Job) -> None:
     _save([j for j in remembered() if j.job_id != job.job_id])
 
 
-def submit(data: Path, benchmark: str, implementation: str, repeat: int, timeout: float | None,
+def submit(measure: Measure, data: Path, benchmark: str, implementation: str, repeat: int, timeout: float | None,
            run_timeout: float, gpus: int, options: ClusterOptions, tries: int = 1) -> Job:
-    """Submit one implementation's runs as one job."""
+    """Submit one implementation's runs as one job running ``measure`` (a module-level function, for pickle)."""
     import submitit
 
     if not shutil.which("sbatch"):
@@ -154,8 +140,11 @@ def submit(data: Path, benchmark: str, implementation: str, repeat: int, timeout
                        ("cpus_per_task", options.cpus), ("mem_gb", options.mem_gb)):
         if value is not None:
             params[key] = value
+    # Each job's benchmark-level set-up runs in its own work folder: jobs on a shared file system
+    # must not write one another's input.
+    params["slurm_setup"] = [f"export BENCHBENCH_WORK={shlex.quote(str(folder / 'work'))}"]
     executor.update_parameters(**params)
-    job = executor.submit(remote_measure, str(data), benchmark, implementation, repeat, timeout)
+    job = executor.submit(measure, str(data), benchmark, implementation, repeat, timeout)
     record = Job(str(job.job_id), str(folder), str(data), benchmark, implementation, repeat, timeout, tries)
     remember([record])
     return record
@@ -192,14 +181,14 @@ def slurm_state(job: Job) -> str:
     return ""
 
 
-def outcome(job: Job) -> tuple[Any | None, str]:
-    """The job's measurement, or ``None`` and why it failed (the last line of its traceback)."""
+def outcome(job: Job) -> Any:
+    """What the job's function returned; raises ``RuntimeError`` (the last line of the job's traceback)
+    when it crashed instead, which the engine's function never does on purpose."""
     try:
-        return job.submitit_job().result(), ""
-    except Exception as exc:  # whatever the job raised is reported, not re-raised
+        return job.submitit_job().result()
+    except Exception as exc:  # submitit's FailedJobError and the like carry the traceback as text
         lines = [line for line in str(exc).strip().splitlines() if line.strip()]
-        last = lines[-1] if lines else type(exc).__name__
-        return None, last.split(": ", 1)[-1] if last.startswith(("runners.", "Failure")) else last
+        raise RuntimeError(lines[-1] if lines else type(exc).__name__) from None
 
 
 def log_tail(job: Job, lines: int = 15) -> list[str]:

@@ -1,0 +1,1 @@
+"""The runners' commands: ``run``, ``parse`` and ``ingest``."""

@@ -1,0 +1,151 @@
+"""``python -m runners.run``: run implementations, measure them, record the results.
+
+Usage::
+
+    python -m runners.run all                    # everything runnable here
+    python -m runners.run BENCHMARK [IMPL ...]   # one benchmark, some implementations
+    python -m runners.run --list
+    python -m runners.run all --dry-run          # what would be cloned, patched and run
+    python -m runners.run collect                # record Slurm jobs that finished meanwhile
+
+Exit status: 0 when everything runnable succeeded (skipped implementations do
+not count), 1 when something failed or the data is invalid, 130 when
+interrupted.  Nothing is written to the data folder unless a run succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from ...data.loader import BENCHMARK_FILE, list_benchmarks, load_benchmark
+from ..engine.plan import MAX_REPEAT, Outcome, Task, entry_problems, fate, plan
+from ..executors import slurm
+from ..executors.cluster import collect_finished, run_on_slurm
+from ..executors.local import run_here
+from .listing import list_here
+from .summary import EXIT_FAILED, finish
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m runners.run", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("target", nargs="?", help="'all', a benchmark name, or 'collect' (finished Slurm jobs)")
+    parser.add_argument("implementations", nargs="*", help="implementation ids (default: all of the benchmark)")
+    parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: ./data)")
+    parser.add_argument("--list", action="store_true", help="list benchmarks and implementations, then exit")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be cloned, patched and run")
+    parser.add_argument("--repeat", type=int, help="runs per result (default: each implementation's run.repeat)")
+    parser.add_argument("--timeout", type=float, help="seconds per run (default: each implementation's)")
+    cluster = parser.add_argument_group("cluster (--executor slurm)")
+    cluster.add_argument("--executor", choices=["local", "slurm"], default="local",
+                         help="run here (default) or submit one Slurm job per implementation")
+    cluster.add_argument("--cluster-config", type=Path, help="YAML file of cluster options")
+    cluster.add_argument("--partition")
+    cluster.add_argument("--account")
+    cluster.add_argument("--qos")
+    cluster.add_argument("--constraint")
+    cluster.add_argument("--cpus", type=int, help="CPUs per job")
+    cluster.add_argument("--mem-gb", type=float, help="memory per job, GiB")
+    cluster.add_argument("--sbatch", action="append", default=[], metavar="KEY=VALUE",
+                         help="extra sbatch option, e.g. exclusive= or gres=gpu:8 (repeatable)")
+    cluster.add_argument("--retry", type=int, default=0, help="resubmit failed jobs up to N times")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.target is None and not args.list:
+        parser.error("give 'all' or a benchmark name (or --list)")
+    if args.repeat is not None and not 1 <= args.repeat <= MAX_REPEAT:
+        parser.error(f"--repeat must be between 1 and {MAX_REPEAT}")
+    if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
+        parser.error("--timeout must be a positive number of seconds")
+    if args.target in ("all", "collect", None) and args.implementations:
+        parser.error(f"implementation ids go after a benchmark name, not after {args.target or '--list'!r}")
+    data = args.data.resolve()
+    project = data.parent
+    if not data.is_dir():
+        print(f"error: data folder {data} " + ("is not a folder" if data.exists() else "not found"), file=sys.stderr)
+        return EXIT_FAILED
+    if not list_benchmarks(str(data)):
+        print(f"error: no benchmarks in {data} (each is a folder with a {BENCHMARK_FILE})", file=sys.stderr)
+        return EXIT_FAILED
+    if args.list:
+        return list_here(data, project)
+    outcomes: list[Outcome] = []
+    if args.target == "collect":
+        collect_finished(data, outcomes)
+        return finish(outcomes)
+    tasks: list[Task] = []
+    names = list_benchmarks(str(data)) if args.target == "all" else [args.target]
+    for name in names:
+        skipped, runnable = _tasks(name, args.implementations if args.target != "all" else [], data, project, args)
+        outcomes += skipped
+        tasks += runnable
+    if args.dry_run:
+        for task in tasks:
+            print(f"{task.bench.id}/{task.impl.id}:")
+            print("\n".join(f"  {line}" for line in plan(task.bench, task.impl, project, task.repeat)))
+            outcomes.append(Outcome(task.bench.id, task.impl.id, "planned"))
+        return finish(outcomes)
+    if args.executor == "slurm":
+        try:
+            # KEY=VALUE, or KEY= / KEY for a flag without a value (e.g. exclusive)
+            sbatch = {key: value or True for key, _, value in (item.partition("=") for item in args.sbatch)}
+            options = slurm.load_options(args.cluster_config, {
+                "partition": args.partition, "account": args.account, "qos": args.qos,
+                "constraint": args.constraint, "cpus": args.cpus, "mem_gb": args.mem_gb, "sbatch": sbatch})
+        except (OSError, ValueError, TypeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        completed = run_on_slurm(tasks, data, options, args.timeout, args.retry, outcomes)
+    else:
+        completed = run_here(tasks, data, project, args.timeout, outcomes)
+    return finish(outcomes, interrupted=not completed)
+
+
+def _tasks(name: str, wanted: list[str], data: Path, project: Path,
+           args: argparse.Namespace) -> tuple[list[Outcome], list[Task]]:
+    """What to run of one benchmark, and the outcomes of what will not run (skips, bad data)."""
+    bench, problems = load_benchmark(data, name)
+    for problem in problems:  # what they concern was left out; the rest can still run
+        print(f"warning: {problem}", file=sys.stderr)
+    if bench is None:
+        return [Outcome(name, "-", "failed", "benchmark could not be loaded")], []
+    impls = bench.definition.implementations
+    if wanted:
+        unknown = [w for w in wanted if bench.implementation(w) is None]
+        if unknown:
+            return [Outcome(name, u, "failed", "unknown implementation") for u in unknown], []
+        impls = [i for i in impls if i.id in wanted]
+    outcomes, tasks = [], []
+    found = entry_problems(bench, problems)
+    for impl_id, why in found.dropped.items():
+        if not wanted:
+            print(f"FAILED {name}/{impl_id}: {why}", file=sys.stderr)
+            outcomes.append(Outcome(name, impl_id, "failed", why))
+    for impl in impls:
+        # On a cluster the compute node, not this machine, has to meet the requirements.
+        status, why = fate(bench, impl, project, found, here=args.executor != "slurm")
+        if status == "run":
+            assert impl.run is not None
+            tasks.append(Task(bench, impl, args.repeat or impl.run.repeat))
+            continue
+        if status == "unmet":
+            print(f"skip {name}/{impl.id}: {why}", file=sys.stderr)
+            if args.dry_run and impl.run is not None:  # what it would do elsewhere is still worth reading
+                print(f"{name}/{impl.id} (skipped here):")
+                print("\n".join(f"  {line}" for line in plan(bench, impl, project, args.repeat or impl.run.repeat)))
+        elif status == "failed":
+            print(f"FAILED {name}/{impl.id}: {why}", file=sys.stderr)
+        outcomes.append(Outcome(name, impl.id, "skipped" if status == "unmet" else status, why))
+    return outcomes, tasks
+
+
+if __name__ == "__main__":
+    sys.exit(main())

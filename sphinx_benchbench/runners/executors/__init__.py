@@ -1,0 +1,1 @@
+"""Where implementations run: here, or as Slurm jobs."""
