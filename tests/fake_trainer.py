@@ -16,6 +16,7 @@ misbehave the ways real trainers do.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import signal
 import sys
@@ -55,20 +56,27 @@ def durations(args: argparse.Namespace) -> list[float]:
     return out
 
 
-def printed(d: list[float], i: int, ie0: int, per: int, last_print: int) -> dict[str, object]:
-    """What each format prints as its time after iteration ``i`` (1-based), from the true times ``d``."""
-    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+def printed(d: list[float], c: list[float], i: int, ie0: int, per: int, last_print: int) -> dict[str, object]:
+    """What each format prints as its time after iteration ``i`` (1-based), from the true times ``d``.
+
+    ``c`` holds their running sums (``c[k]`` = ``sum(d[:k])``), so a mean over any stretch costs
+    the same at iteration 100 000 as at 10: a long schedule is not slowed by its own bookkeeping.
+    """
+
+    def mean(a: int, b: int) -> float:
+        return (c[b] - c[a]) / (b - a)
+
     epoch_start = i - 1 - ie0
-    epoch_mean = mean(d[epoch_start:i])
+    epoch_mean = mean(epoch_start, i)
     eta = int(epoch_mean * (per - ie0))
     return {
-        "interval": mean(d[last_print:i]),  # mmcv, generic: since the previous printed line
-        "since3": mean(d[2:i]) if i > 2 else 0.0,  # detectron2: IterationTimer leaves out two iterations
-        "since0": mean(d[:i]),  # maskrcnn-benchmark's global average
+        "interval": mean(last_print, i),  # mmcv, generic: since the previous printed line
+        "since3": mean(2, i) if i > 2 else 0.0,  # detectron2: IterationTimer leaves out two iterations
+        "since0": mean(0, i),  # maskrcnn-benchmark's global average
         "median20": sorted(d[max(0, i - 20):i])[len(d[max(0, i - 20):i]) // 2],
-        "last20": mean(d[max(epoch_start, i - 20):i]),  # torchvision: the epoch's last 20
+        "last20": mean(max(epoch_start, i - 20), i),  # torchvision: the epoch's last 20
         "eta": f"{eta // 3600}:{eta // 60 % 60:02d}:{eta % 60:02d}",
-        "detectron": mean(d[:i]) if i <= 21 else mean(d[21:i]),  # reset after iteration 21
+        "detectron": mean(0, i) if i <= 21 else mean(21, i),  # reset after iteration 21
     }
 
 
@@ -163,7 +171,7 @@ def main() -> int:
     marks = {}
     held: list[str] = []
     d = durations(args)
-    done_at = [sum(d[:i]) for i in range(args.iterations + 1)]  # when iteration i completes, from t0
+    done_at = [0.0, *itertools.accumulate(d)]  # when iteration i completes, from t0
     last_print = 0
     t0 = time.monotonic()
     for i in range(1, args.iterations + 1):
@@ -182,7 +190,7 @@ def main() -> int:
             args.first_batch = done_at[epoch_start + 1] - done_at[epoch_start]
             BARS[args.format](i, epoch, ie, args, done_at[i] - done_at[epoch_start])
         elif SCHEDULES.get(args.format, lambda i, ie, n, k: i % k == 0 or i == 1)(i, ie, args.per_epoch, args.every):
-            times = printed(d, i, ie, args.per_epoch, last_print)
+            times = printed(d, done_at, i, ie, args.per_epoch, last_print)
             last_print = i
             held.append(template.format(i=i, i0=i - 1, n=args.iterations, epoch=epoch + 1, epoch0=epoch, ie=ie + 1,
                                         ie0=ie, per=args.per_epoch, **times) + "\n")

@@ -27,6 +27,7 @@ from sphinx_benchbench.runners.logformats import (
     Progress,
     make_parser,
 )
+from sphinx_benchbench.runners.logformats.base import clean
 
 # --------------------------------------------------------------------------
 # Helpers
@@ -977,3 +978,100 @@ def test_generated_logs_are_strictly_increasing_and_end_at_n(
     assert got, "no progress read"
     assert all(a < b for a, b in itertools.pairwise(got)), got
     assert got[-1] == n
+
+
+# --------------------------------------------------------------------------
+# Line cleaning: rank prefixes after a collector's timestamp, byte-order marks
+# --------------------------------------------------------------------------
+
+# tensorpack/tensorpack issue #1478: horovod under Open MPI (--tag-output) in Kubernetes, read with
+# 'kubectl logs --timestamps': an RFC 3339 stamp, then the rank prefix.
+K8S_MPI = [
+    "2020-08-19T02:29:27.244664165Z [1,1]<stderr>:WARNING:tensorflow:From /usr/local/lib/python3.6/dist-packages/"
+    "horovod/tensorflow/__init__.py:189: The name tf.get_default_graph is deprecated.",
+    "2020-08-19T02:29:30.23314712Z [1,0]<stdout>:[0819 02:29:30 @logger.py:92] Argv: /pipelines/component/src/"
+    "train.py --logdir /tmp/outputs/output_log_dir_path/data",
+    "2020-08-19T02:29:30.425765541Z [1,1]<stdout>:[0819 02:29:30 @train.py:139] Environment Information:",
+]
+
+
+def test_rank_prefix_after_a_collectors_timestamp_is_recognised() -> None:
+    assert clean(K8S_MPI[0]) is None and clean(K8S_MPI[2]) is None  # rank 1's
+    assert clean(K8S_MPI[1]) == ("[0819 02:29:30 @logger.py:92] Argv: /pipelines/component/src/train.py --logdir "
+                                 "/tmp/outputs/output_log_dir_path/data")
+    assert clean(K8S_MPI[2], rank=1) == "[0819 02:29:30 @train.py:139] Environment Information:"
+    # journald's short format and a bracketed ISO stamp before torch.distributed.elastic's prefix (built from
+    # those formats; no real log was found).
+    assert clean("Aug 19 02:29:30 node1 python[4242]: [rank1]: Epoch 2/40") is None
+    assert clean("Aug 19 02:29:30 node1 python[4242]: [rank0]: Epoch 2/40") == "Epoch 2/40"
+    assert clean("[2024-05-01 10:00:00.123] [default0]: Epoch 2/40") == "Epoch 2/40"
+    # A timestamp alone is the logger's own and is kept (the logged times are read from it).
+    assert clean("2019-05-31 07:57:47,793 maskrcnn_benchmark.trainer INFO: eta") == (
+        "2019-05-31 07:57:47,793 maskrcnn_benchmark.trainer INFO: eta")
+
+
+def test_keras_lines_behind_a_collectors_stamp_and_rank_prefix() -> None:
+    # pierluigiferrari/ssd_keras issue #344 (1000 steps per epoch), as kubectl and Open MPI would write it, with
+    # rank 1 echoing the header and the final bar: rank 0's epoch 2 is 1000-2000.
+    lines = [
+        "2020-04-18T10:00:03.000000000Z [1,0]<stdout>:Epoch 2/120",
+        "2020-04-18T10:00:03.000000001Z [1,1]<stdout>:Epoch 2/120",
+        "2020-04-18T10:31:41.000000000Z [1,0]<stdout>:1000/1000 [==============================] - 1898s 2s/step "
+        "- loss: 3.4420 - val_loss: 3.1046",
+        "2020-04-18T10:31:41.000000001Z [1,1]<stdout>:1000/1000 [==============================] - 3796s 2s/step "
+        "- loss: 3.4420 - val_loss: 3.1046",
+    ]
+    parser = make_parser("keras")
+    assert [p.iteration for p in feed_all(parser, lines)] == [2000]
+    assert parser.timing().window(1000, 2000).seconds == 1898
+
+
+def test_byte_order_mark_is_not_part_of_the_line() -> None:
+    assert feed_all(make_parser("keras"), ["\ufeffEpoch 1/4", "10/10 [=====] - 136s 14s/step - loss: 3.8"]) == [
+        Progress(10)]
+
+
+# --------------------------------------------------------------------------
+# Look-alikes, cut lines, and saying why nothing was read
+# --------------------------------------------------------------------------
+
+
+def test_torchvision_header_without_its_fields_raises() -> None:
+    # open-mmlab/mmdetection PR #10498, turn 12: PaddleDetection's LogPrinter (shortened).
+    ppdet = ("[07/04 12:06:28] ppdet.engine INFO: Epoch: [0] [  50/7329] learning_rate: 0.000003 loss: 44.541801 "
+             "eta: 4 days, 8:48:06 batch_cost: 0.7022 data_cost: 0.0005 ips: 22.7848 images/s")
+    with pytest.raises(LogFormatError, match="PaddleDetection"):
+        make_parser("torchvision").feed(ppdet)
+    # A torchvision line cut after its 'time:' (a log cut off) lost only 'data:': read, when said to be cut.
+    cut = tv_line(0, 20)[:tv_line(0, 20).index("data:")]
+    assert make_parser("torchvision").feed(cut, cut=True) == Progress(21)
+    with pytest.raises(LogFormatError, match="'time:' and 'data:'"):
+        make_parser("torchvision").feed(cut)
+
+
+@pytest.mark.parametrize("name", ["tensorpack", "keras"])
+def test_formats_whose_fields_run_to_the_line_end_do_not_read_cut_lines(name: str) -> None:
+    line = {"tensorpack": "Epoch 16 (global_step 8000) finished, time:1 minute ",
+            "keras": "10/10 [==============================] - 136s "}[name]
+    parser = make_parser(name)
+    assert not parser.reads_cut_lines
+    assert parser.feed(line, cut=True) is None
+
+
+def test_tensorpack_start_epoch_without_resume_waits_for_its_finished_line() -> None:
+    # TP_STREAM (tensorpack issue #1383) without a 'Start training with global_step' line: epoch 16 is not
+    # known to start at step 0; its bars are placed once its 'finished' line says it ends at step 8000.
+    parser = make_parser("tensorpack")
+    assert [p.iteration for p in feed_all(parser, split_stream(TP_STREAM))] == [8000]
+    bars = sorted((s.start, s.end, s.seconds) for s in parser.timing(1).spans if s.what == "bar")
+    assert bars == [(7500, 7725, 49.5), (7500, 8000, 109.5)]  # [00:49< and [01:49<, truncated
+
+
+def test_unrecognised_says_which_format_and_shows_a_look_alike() -> None:
+    # facebookresearch/dino issue #69: 'Epoch: [0/100]' is DINO's header, not torchvision's.
+    parser = make_parser("torchvision")
+    line = ("Epoch: [0/100]  [4400/5004]  eta: 0:10:15  loss: 5.507585 (7.369033)  lr: 0.000044 (0.000022)  "
+            "wd: 0.040068 (0.040023)  time: 1.022257  data: 0.000111  max mem: 19499")
+    assert feed_all(parser, ["Loading annotations into memory...", line]) == []
+    hint = parser.unrecognised()
+    assert "'torchvision' format recognised no progress line" in hint and "Epoch: [0/100]" in hint

@@ -192,7 +192,8 @@ FAILURES = {
     "exit-code": ("--exit-code 3 --iterations 50", "exited with status 3"),
     "crash": ("--crash-at 30", "exited with status 1"),
     "never-reaches-window": ("--iterations 40", "before the window end (iteration 60)"),
-    "garbage": ("--garbage --iterations 20", "no progress lines were recognised"),
+    "garbage": ("--garbage --iterations 20",
+                "no progress lines were recognised in the output: the 'detectron2' format recognised no"),
     "timeout": ("--hang-at 20", "timed out after 3 s"),
 }
 

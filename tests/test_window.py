@@ -58,6 +58,15 @@ def test_an_unlogged_stretch_is_estimated_and_said() -> None:
     assert any("no line times iterations 8-10" in n for n in found.notes())
 
 
+def test_a_formats_own_estimate_is_named() -> None:
+    # An epoch's unprinted tail, estimated by the format at its last line's pace (mmcv, SimpleDet).
+    spans = [Span(0, 8, total(0, 8), 0.0, "interval"), Span(8, 10, total(0, 8) / 8 * 2, 0.0, "tail", estimated=True),
+             Span(10, 20, total(10, 20), 0.0, "interval")]
+    found = window_time(spans, 0, 20)
+    assert found.seconds == pytest.approx(total(0, 8) * 10 / 8 + total(10, 20)) and found.apportioned == 2
+    assert any("no line times iterations 8-10 on their own" in n for n in found.notes())
+
+
 def test_overlapping_spans_are_bridged_between_their_boundaries() -> None:
     # (0, 10] and (5, 15]: iterations 11-15 are known only together with 6-10.
     found = window_time([Span(0, 10, 10.0), Span(5, 15, 20.0)], 0, 15)

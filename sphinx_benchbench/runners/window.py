@@ -116,6 +116,11 @@ class WindowTime:
         if estimated:
             stretches = ", ".join(f"{s.start}-{s.end}" for s in estimated[:3])
             out.append(f"no line times iterations {stretches} apart; estimated from the neighbouring pace")
+        # The format's own estimates (an epoch's unprinted tail at its last line's pace, say): named too.
+        own = [s for s in self.spans if s.estimated and s.what != _GAP and self.start < s.end and s.start < self.end]
+        if own:
+            stretches = ", ".join(f"{s.start}-{s.end}" for s in own[:3])
+            out.append(f"no line times iterations {stretches} on their own; estimated as the semantics say")
         out.extend(self.disagreements)
         return out
 

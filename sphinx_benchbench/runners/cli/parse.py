@@ -7,13 +7,22 @@ Reads a saved log and prints JSON: ``throughput`` (items per second),
 the implementation's printed timing is then the cross-check (``own``).  A log
 produced elsewhere is timed by what its format's printed timing *means* (a
 cumulative mean is differenced, an interval mean summed, an epoch weighted by
-its overlap), or by the lines' own logged times where that cannot be done;
-what the log cannot support is refused with the reason.
+its overlap), cross-checked against the lines' own logged times (which time
+the window instead where the printed timing cannot); what the log cannot
+support is refused with the reason.
+
+A log is read as UTF-8 with or without a byte-order mark (Windows tools write
+one), or as UTF-16 when it starts with that mark (PowerShell 5's ``>``).  A
+last line without its line end was cut off, perhaps inside a number: formats
+whose fields end at a separator read its fields up to the last blank before
+the cut, others leave it; either way a warning says so.  Lines that begin
+with ``# `` are comments a person added to a saved log, not output.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import dataclasses
 import gzip
 import json
@@ -24,22 +33,54 @@ from pathlib import Path
 from typing import Any
 
 from ..commands.execute import Sample
-from ..logformats import FORMATS, LogFormatError, make_parser
+from ..logformats import FORMATS, LogFormatError, LogParser, Progress, make_parser
 from ..sources.arrival import WindowError, measure_window
 
 __all__ = ["main", "parse_log"]
 
 _STAMP = re.compile(r"^\[\+(\d+(?:\.\d+)?)\] (.*)$")
+# A comment a person added to a saved log ('# source: ...'), not a tqdm bar drawn with '#' (bars have a '|').
+_COMMENT = re.compile(r"^#(?:\s|$)[^|]*$")
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 when the data starts with its byte-order mark, else UTF-8 with or without one."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _lines(path: Path) -> tuple[list[str], bool]:
     """The log's lines, and whether its last line was cut off (no line end)."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as f:
-        text = f.read()
+    with opener(path, "rb") as f:
+        text = _decode(f.read())
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     last = lines.pop()  # after the final line end: '' when the log ends with one
     return lines + ([last] if last else []), bool(last)
+
+
+def _complete_part(line: str) -> str:
+    """A cut line's fields that end before the cut: everything up to its last blank (a separator)."""
+    at = max(line.rfind(" "), line.rfind("\t"))
+    return line[:at + 1] if at >= 0 else ""
+
+
+def _read_cut(parser: LogParser, text: str) -> tuple[Progress | None, str]:
+    """Feed a cut last line's complete part, where the format can: its progress, and the warning to give."""
+    head = "the log's last line has no line end (cut off?)"
+    if not parser.reads_cut_lines:
+        return None, (f"{head}; it was not read: the {parser.name} format reads fields that run to the end of a "
+                      "line, so a cut one cannot be read safely")
+    kept = _complete_part(text)
+    try:
+        progress = parser.feed(kept, cut=True) if kept.strip() else None
+    except LogFormatError as exc:
+        return None, f"{head}; it was not read: {exc}"
+    if progress is None:
+        return None, f"{head}; its fields before the cut say nothing new, so it was not read"
+    return progress, (f"{head}; its fields up to the last blank before the cut were read (up to "
+                      f"{kept.rstrip()[-40:]!r})")
 
 
 def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: dict[str, object]) -> dict[str, Any]:
@@ -47,19 +88,20 @@ def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: d
     parser = make_parser(fmt, **options)
     lines, truncated = _lines(path)
     warnings: list[str] = []
-    if truncated:
-        lines.pop()  # a line without its end may be cut in the middle of a number ('time: 0.1')
-        warnings.append("the log's last line has no line end (cut off?); it was not read")
     stamped: list[Sample] = []
     seen: list[int] = []
-    for line in lines:
+    for n, line in enumerate(lines, 1):
         match = _STAMP.match(line)
         text = match.group(2) if match else line
-        if text.startswith("=== run ") or text.startswith("$ "):
+        if text.startswith("=== run ") or text.startswith("$ ") or _COMMENT.match(text):
             if text.startswith("=== run ") and stamped:
                 break  # several runs in one log: measure the first
             continue
-        progress = parser.feed(text)
+        if truncated and n == len(lines):  # may be cut in the middle of a number ('time: 0.1')
+            progress, warning = _read_cut(parser, text)
+            warnings.append(warning)
+        else:
+            progress = parser.feed(text)
         if progress is None:
             continue
         seen.append(progress.iteration)
@@ -84,7 +126,7 @@ def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: d
             measured["own"] = {"refused": m.own_refused}
     else:
         if not seen and not timing.spans and not timing.clock:
-            raise WindowError("no progress lines were recognised in the log"
+            raise WindowError(f"no progress lines were recognised in the log: {parser.unrecognised()}"
                               + (f" ({'; '.join(timing.refusals)})" if timing.refusals else ""))
         reading = timing.window(start, end)
         kind = "logged" if reading.window.spans and reading.window.spans[0].what == "logged" else "printed"

@@ -3,8 +3,10 @@
 One module per family, each stating in its docstring what every field it
 reads means and which source file of the implementation that was checked
 against (``docs/runners/log-formats.rst`` collects them).  The shared parts
-are in :mod:`.base`; the window computation all formats share is
-:mod:`..window`.
+are in :mod:`.base` (the parser interface, printed numbers), :mod:`.lines`
+(colours, rank prefixes) and :mod:`.timing` (a window from the printed
+timings, cross-checked against the lines' logged times); the window
+computation all formats share is :mod:`..window`.
 """
 
 from __future__ import annotations

@@ -15,10 +15,11 @@ A parser reads one run's output line by line and answers two questions:
   The parser turns what its lines mean into :class:`~..window.Span` objects
   (a stretch of iterations and its seconds, with the printed precision), and
   says in :attr:`Timing.refusals` what it could not use and why.  One window
-  computation (:mod:`..window`) then times any window from them.
+  computation (:mod:`..window`) then times any window from them, and
+  :mod:`.timing` cross-checks it against the lines' logged times.
 
-Parsers are pure: no I/O, no shell, compiled regexes only.  One instance
-parses one run.
+Line cleaning (colours, rank prefixes) is in :mod:`.lines`.  Parsers are
+pure: no I/O, no shell, compiled regexes only.  One instance parses one run.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ import dataclasses
 import itertools
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..window import Span, WindowError, WindowTime, window_time
+from ..window import Span
+from .lines import OTHER_RANK, clean, clean_line, looks_like_progress, progress_excerpt, quote
 from .stamps import logged_time
+from .timing import Reading, Timing
 
 __all__ = [
     "LogFormatError",
@@ -43,6 +46,7 @@ __all__ = [
     "Timing",
     "clean",
     "cumulative_origin",
+    "decimals",
     "printed",
 ]
 
@@ -52,79 +56,6 @@ class Progress:
     """What one line says about progress: ``iteration`` completed iterations, from 1, global."""
 
     iteration: int
-
-
-@dataclass(frozen=True)
-class Timing:
-    """What a run's printed timings say, for the window computation."""
-
-    spans: tuple[Span, ...] = ()
-    #: What each kind of span (``Span.what``) means, in a reader's words.
-    meanings: Mapping[str, str] = field(default_factory=dict)
-    #: Printed timings that could not be used, and why (a median, an unknown origin...).
-    refusals: tuple[str, ...] = ()
-    #: Assumptions made in reading them, said with every result that uses them.
-    assumptions: tuple[str, ...] = ()
-    #: The progress lines' own logged times (:mod:`.stamps`), as spans.
-    clock: tuple[Span, ...] = ()
-
-    def window(self, start: int, end: int, *, clock: bool = True) -> Reading:
-        """The window's time by the printed timings, else (``clock``) by the lines' logged times.
-
-        Raises :class:`~..window.WindowError` saying why neither can time it.
-        A live run's cross-check passes ``clock=False``: its lines' logged
-        times are a coarser copy of the runner's own arrival stamps.
-        """
-        try:
-            if not self.spans:
-                raise WindowError("; ".join(self.refusals) or "the log prints no timing this format reads")
-            try:
-                found = window_time(self.spans, start, end, what="the printed timings")
-            except WindowError as exc:
-                extra = f" (also: {'; '.join(self.refusals)})" if self.refusals else ""
-                raise WindowError(f"{exc}{extra}") from None
-        except WindowError as printed_failed:
-            if not (clock and self.clock):
-                raise
-            try:
-                found = window_time(self.clock, start, end, what="the lines' logged times")
-            except WindowError as exc:
-                raise WindowError(f"{printed_failed}; and {exc}") from None
-            semantics = (f"iterations {found.start}-{found.end} from the progress lines' logged times (when each "
-                         f"was written, as the runner stamps lines), ±{found.error / found.seconds:.2%}; the printed "
-                         f"timings were not used: {printed_failed}")
-            return Reading(found, semantics, [*found.notes()])
-        return Reading(found, self._semantics(found), [*found.notes(), *self.refusals])
-
-    def _semantics(self, found: WindowTime) -> str:
-        counts: dict[str, int] = {}
-        for span in found.spans:
-            counts[span.what] = counts.get(span.what, 0) + 1
-        used = "; ".join(f"{self.meanings.get(what, what)} ({n} value{'s' if n > 1 else ''})"
-                         for what, n in counts.items())
-        text = f"iterations {found.start}-{found.end} from the printed timings: {used}"
-        edges = [f"{name} apportioned within iterations {s.start}-{s.end}"
-                 for name, s in (("start", found.start_within), ("end", found.end_within)) if s is not None]
-        if edges:
-            text += "; " + ", ".join(edges)
-        if self.assumptions:
-            text += "; assuming " + "; ".join(self.assumptions)
-        return text + f"; printed precision ±{found.error / found.seconds:.2%}"
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A window timed by the implementation's own printed timings."""
-
-    window: WindowTime
-    #: What was read and how it was combined, for a reader.
-    semantics: str
-    #: What a reader should doubt (sparse edges, disagreements, timings not used).
-    warnings: list[str]
-
-    @property
-    def seconds(self) -> float:
-        return self.window.seconds
 
 
 class LogFormatError(ValueError):
@@ -138,45 +69,8 @@ class LogFormatError(ValueError):
     def __init__(self, message: str, line: str | None = None) -> None:
         self.line = line
         if line is not None:
-            message = f"{message}; line: {_quote(line)}"
+            message = f"{message}; line: {quote(line)}"
         super().__init__(message)
-
-
-def _quote(line: str, limit: int = 200) -> str:
-    """A line as messages quote it: its repr, shortened in the middle when long."""
-    text = repr(line)
-    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 2:]}"
-
-
-# CSI sequences (colours, cursor movement such as tqdm's "\x1b[A"), OSC
-# sequences (terminal titles) and two-character escapes.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-# Remaining C0 controls except TAB, e.g. the backspaces Keras' Progbar writes
-# before redrawing ("\b" * width + "\r").
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# Prefixes launchers put before each worker's line: Open MPI's --tag-output
-# ("[1,3]<stdout>:", the rank second), torch.distributed.elastic's "[rank3]:"
-# and torchrun's "[default3]:", and "[3]<stderr>:" from gloo-based horovodrun.
-_RANK = re.compile(r"^\s*(?:\[(?:\d+,(?P<mpi>\d+)|(?P<plain>\d+))\]<std(?:out|err)>"
-                   r"|\[(?:rank(?P<rank>\d+)|default(?P<default>\d+))\]):\s?")
-
-
-def clean(line: str, rank: int = 0) -> str | None:
-    """Strip colours, control characters, blanks and a launcher's rank prefix.
-
-    ``None`` for a line from another rank than ``rank``: when every worker
-    prints its own progress, counting them all would go back and forth.
-    """
-    if "\x1b" in line:
-        line = _ANSI.sub("", line)
-    line = _CONTROL.sub("", line).strip()
-    m = _RANK.match(line)
-    if m is not None:
-        worker = next(int(v) for v in m.groupdict().values() if v is not None)
-        if worker != rank:
-            return None
-        line = line[m.end():].strip()
-    return line
 
 
 @dataclass(frozen=True)
@@ -198,6 +92,19 @@ def printed(text: str) -> Printed:
     decimals = len(m.group(2) or "")
     exponent = int(m.group(3) or 0)
     return Printed(float(text), 0.5 * 10.0 ** (exponent - decimals))
+
+
+def decimals(values: Iterable[Printed]) -> str:
+    """How many decimals the values were printed to, in words ("3 decimals", "2 to 6 decimals").
+
+    From the values themselves, not from the format string a version was
+    checked against: a fork or another version prints more or fewer.
+    """
+    found = sorted({max(0, round(-math.log10(2 * v.precision))) for v in values if v.precision > 0})
+    if not found:
+        return "an unknown number of decimals"
+    lo, hi = found[0], found[-1]
+    return f"{lo} decimal{'s' if lo != 1 else ''}" if lo == hi else f"{lo} to {hi} decimals"
 
 
 #: A number that is complete: followed by a separator, not by the end of a truncated line.
@@ -266,6 +173,10 @@ class LogParser:
     option_defaults: ClassVar[dict[str, Any]] = {}
     #: Options every format takes.
     COMMON: ClassVar[dict[str, Any]] = {"rank": 0}
+    #: Whether the format can read a line whose end was lost (``feed(..., cut=True)``): its fields end at a
+    #: separator, so those before the cut are complete.  Formats whose fields run to the end of the line
+    #: (tensorpack's epoch time, Keras' epoch seconds, a user's pattern) cannot.
+    reads_cut_lines: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         known = {**self.COMMON, **self.option_defaults}
@@ -282,28 +193,47 @@ class LogParser:
         self._last_line: str | None = None
         #: (iteration, logged seconds, resolution) of progress lines that carry a time.
         self._stamps: list[tuple[int, float, float]] = []
+        #: Whether the line being parsed lost its end (only its complete fields are there).
+        self._cut = False
+        #: Lines of other ranks skipped, and the first line that looked like progress but was not read.
+        self._other_ranks = 0
+        self._unread: str | None = None
 
-    def feed(self, line: str) -> Progress | None:
+    def feed(self, line: str, *, cut: bool = False) -> Progress | None:
         """Read one line (already split on ``\\n`` and ``\\r``, without its ending).
 
         Returns a :class:`Progress` when the line reports a count higher than
         any before, ``None`` when it reports nothing new, and raises
         :class:`LogFormatError` when it cannot be read without guessing.
+        ``cut``: the line lost its end (a log cut off), and ``line`` holds only
+        the fields before the cut; formats that cannot read such a line
+        (:attr:`reads_cut_lines`) return ``None``.
         """
         if "\n" in line or "\r" in line:
             raise ValueError(f"feed() takes one line; split on \\n and \\r first: {line!r}")
-        text = clean(line, self._rank)
+        if cut and not self.reads_cut_lines:
+            return None
+        text = clean_line(line, self._rank)
+        if text == OTHER_RANK:
+            self._other_ranks += 1
+            return None
         if not text:
             return None
-        iteration = self._parse(text, line)
+        self._cut = cut
+        try:
+            iteration = self._parse(text, line)
+        finally:
+            self._cut = False
         if iteration is None:
+            if self._unread is None and not self._last and looks_like_progress(text):
+                self._unread = line
             return None
         if iteration < 1:
             raise LogFormatError(f"{self.name}: computed iteration {iteration} < 1", line)
         if iteration < self._last:
             raise LogFormatError(
                 f"{self.name}: iteration went backwards from {self._last} to {iteration} "
-                f"(previous progress line: {_quote(self._last_line or '')})",
+                f"(previous progress line: {quote(self._last_line or '')})",
                 line,
             )
         if iteration == self._last:
@@ -316,6 +246,17 @@ class LogParser:
         elif self._stamps:  # a line without its time, or time going backwards: stop trusting them
             self._stamps.append((iteration, math.nan, math.nan))
         return Progress(iteration)
+
+    def unrecognised(self) -> str:
+        """Why no progress line was read, for a refusal: the format, other ranks' lines, a look-alike line."""
+        text = f"the {self.name!r} format recognised no progress line"
+        if self._other_ranks:
+            text += (f"; {self._other_ranks} line(s) of other ranks than {self._rank} were skipped (their launcher's "
+                     "prefix names the rank; the option rank chooses one)")
+        if self._unread is not None:
+            text += (f"; the first line that looks like progress is not in this format's layout: "
+                     f"{progress_excerpt(self._unread)}")
+        return text
 
     def _parse(self, text: str, line: str) -> int | None:
         """The global completed count the cleaned line ``text`` reports, or ``None``.

@@ -25,7 +25,7 @@ import re
 from typing import Any, ClassVar
 
 from ..window import Span
-from .base import LogFormatError, LogParser, Printed, Timing, count_option, cumulative_origin, printed
+from .base import LogFormatError, LogParser, Printed, Timing, count_option, cumulative_origin, decimals, printed
 
 __all__ = ["DetectronParser"]
 
@@ -39,6 +39,7 @@ class DetectronParser(LogParser):
     """Detectron's (Caffe2) ``json_stats: {...}`` lines."""
 
     name = "detectron"
+    reads_cut_lines = True
     summary = "Detectron (Caffe2) 'json_stats: {...}' lines (time: the mean since the timer's reset)"
     option_defaults: ClassVar[dict[str, Any]] = {"start_iter": None}
     description = (
@@ -91,7 +92,7 @@ class DetectronParser(LogParser):
     def _timing(self, items_per_iteration: int | None = None) -> Timing:
         meanings = {
             "cumulative": "Detectron's 'time', the timer's mean over the iterations since its one reset after "
-                          "iteration 21 of the run, printed to 6 decimals",
+                          f"iteration 21 of the run, printed to {decimals(p for _, p in self._readings)}",
             "warm-up": "Detectron's 'time' before the timer's reset, the mean over the run's first iterations",
         }
         if not self._readings:

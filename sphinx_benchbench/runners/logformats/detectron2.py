@@ -33,7 +33,7 @@ import re
 from typing import Any, ClassVar
 
 from ..window import Span
-from .base import NUMBER, LogFormatError, LogParser, Printed, Timing, count_option, cumulative_origin, printed
+from .base import NUMBER, LogFormatError, LogParser, Printed, Timing, count_option, cumulative_origin, decimals, printed
 
 __all__ = ["Detectron2Parser"]
 
@@ -51,6 +51,7 @@ class Detectron2Parser(LogParser):
     """detectron2's ``CommonMetricPrinter`` lines (``d2.utils.events``)."""
 
     name = "detectron2"
+    reads_cut_lines = True
     summary = "detectron2 console or log.txt ('iter: 19 ... time: 0.3322'; time is the mean since the run began)"
     option_defaults: ClassVar[dict[str, Any]] = {"start_iter": None}
     description = (
@@ -83,7 +84,10 @@ class Detectron2Parser(LogParser):
             self._logged_start = int(m.group(1))
             return None
         m = ITER_FIELD.search(text)
-        if m is None or LR.search(text, m.end()) is None:
+        if m is None:
+            return None
+        if LR.search(text, m.end()) is None and not (self._cut and self._last and TIME.search(text, m.end())):
+            # 'lr:' follows the timing fields; a cut line of a log already read as detectron2's may have lost it.
             return None
         if "max mem:" in text:
             raise LogFormatError(
@@ -110,7 +114,8 @@ class Detectron2Parser(LogParser):
 
     def _timing(self, items_per_iteration: int | None = None) -> Timing:
         meanings = {"cumulative": "detectron2's 'time:', the mean step time of every iteration of the run since its "
-                                  "third (IterationTimer leaves out two), printed to 4 decimals"}
+                                  "third (IterationTimer leaves out two), printed to "
+                                  f"{decimals(p for _, p in self._readings)}"}
         if not self._readings:
             return Timing(refusals=(_MEDIAN,) if self._json_rows else ())
         lines = [c for c, _ in self._readings]

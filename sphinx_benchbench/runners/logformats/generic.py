@@ -3,11 +3,15 @@
 The implementation is unknown here, so nothing about its printed time is
 assumed: a ``seconds`` group is used only when the option ``seconds_are`` says
 what it averages, and an ``elapsed`` group is read as a clock (seconds since
-some start), of which only differences are used.
+some start), of which only differences are used.  A clock since one start
+never goes backwards; one that does (restarted on a resume, or a field that
+wraps, such as the seconds of a time of day) is refused with the two lines,
+never bridged as if the stretch between were merely untimed.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, ClassVar
 
@@ -99,7 +103,14 @@ class GenericParser(LogParser):
         refusals: list[str] = []
         assumed: list[str] = []
         meanings = {"elapsed": "the pattern's 'elapsed' clock, differenced between lines"}
-        spans += clock_spans([(c, p.value, p.precision) for c, p in self._elapsed], "elapsed")
+        back = next(((a, b) for a, b in itertools.pairwise(self._elapsed) if b[1].value < a[1].value), None)
+        if back is not None:
+            (a, pa), (b, pb) = back
+            refusals.append(f"the pattern's 'elapsed' clock goes backwards from {pa.value:g} s at iteration {a} to "
+                            f"{pb.value:g} s at iteration {b}, so it is not a clock since one start (one restarted by "
+                            "a resume, or a field that wraps, such as the seconds of a time of day): not used")
+        else:
+            spans += clock_spans([(c, p.value, p.precision) for c, p in self._elapsed], "elapsed")
         if self._seconds and self._meaning is None:
             refusals.append("the pattern's 'seconds' group is not used: the option seconds_are must say whether it "
                             "is the mean since the previous line ('interval'), since the start ('cumulative') or "

@@ -35,6 +35,7 @@ from .base import (
     bool_option,
     count_option,
     cumulative_origin,
+    decimals,
     printed,
 )
 from .detectron2 import ITER_FIELD, LR
@@ -49,6 +50,7 @@ class MaskRCNNBenchmarkParser(LogParser):
     """maskrcnn-benchmark's ``do_train`` lines."""
 
     name = "maskrcnn-benchmark"
+    reads_cut_lines = True
     summary = "maskrcnn-benchmark trainer ('iter: 20 ... time: 0.7022 (0.7111)'; the mean in parentheses is read)"
     option_defaults: ClassVar[dict[str, Any]] = {"zero_based": False, "start_iter": None}
     description = (
@@ -72,8 +74,10 @@ class MaskRCNNBenchmarkParser(LogParser):
 
     def _parse(self, text: str, line: str) -> int | None:
         m = ITER_FIELD.search(text)
-        if m is None or LR.search(text, m.end()) is None:
+        if m is None:
             return None
+        if LR.search(text, m.end()) is None and not (self._cut and self._last and _MEDIAN_AND_AVG.search(text)):
+            return None  # 'lr:' follows the timing fields: only a cut line may lack it
         if "max_mem:" in text:
             raise LogFormatError(
                 "maskrcnn-benchmark: this looks like a detectron2 line ('max_mem:'), whose 'iter' is 0-based; "
@@ -94,14 +98,15 @@ class MaskRCNNBenchmarkParser(LogParser):
         t = _MEDIAN_AND_AVG.search(text, m.end())
         if t is not None and completed > self._last:
             if t.group(2) is None:
-                self._medians_only = True
+                self._medians_only = self._medians_only or not self._cut  # a cut line may have lost its mean
             else:
                 self._readings.append((completed, printed(t.group(2))))
         return completed
 
     def _timing(self, items_per_iteration: int | None = None) -> Timing:
         meanings = {"cumulative": "maskrcnn-benchmark's 'time: median (mean)', the mean (in parentheses) wall time of "
-                                  "every iteration since the run started, printed to 4 decimals"}
+                                  "every iteration since the run started, printed to "
+                                  f"{decimals(p for _, p in self._readings)}"}
         if not self._readings:
             refusals = ("the lines print only a median time, which cannot be summed",) if self._medians_only else ()
             return Timing(refusals=refusals)

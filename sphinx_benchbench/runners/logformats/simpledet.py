@@ -21,6 +21,9 @@ Checked against TuSimple/simpledet at 339a4788 (``utils/callback.py``,
   ``batch_size`` is the data iterator's: in SimpleDet images per GPU times the
   worker's GPUs.
 * ``Epoch[%d] Time cost=%.3f`` closes an epoch with its whole time.
+* Speed is printed ``%.2f`` by the Speedometer; MXNet's Gluon image
+  classification example prints its imitation ``%f``: the precision and the
+  semantics' text come from the digits actually printed.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from functools import reduce
 from typing import Any, ClassVar
 
 from ..window import Span
-from .base import LogFormatError, LogParser, Printed, Timing, positive_int, printed
+from .base import LogFormatError, LogParser, Printed, Timing, decimals, positive_int, printed
 
 __all__ = ["SimpleDetParser"]
 
@@ -47,6 +50,7 @@ class SimpleDetParser(LogParser):
     """SimpleDet / MXNet ``Speedometer`` lines."""
 
     name = "simpledet"
+    reads_cut_lines = True
     summary = "SimpleDet / MXNet Speedometer ('Epoch[0] Batch [20]  Speed: 33.26 samples/sec')"
     option_defaults: ClassVar[dict[str, Any]] = {"iters_per_epoch": None, "batch_size": None}
     description = (
@@ -148,7 +152,7 @@ class SimpleDetParser(LogParser):
                                       "tail", estimated=True))
         meanings = {
             "speed": f"the Speedometer's 'Speed', samples per second over the {frequent} batches since the previous "
-                     f"line, at {batch_size} samples per batch, printed to 2 decimals",
+                     f"line, at {batch_size} samples per batch, printed to {decimals(s for *_, s in self._readings)}",
             "epoch": "'Epoch[N] Time cost', the epoch's whole time",
             "tail": "an epoch's batches after its last Speed line, at that line's pace (estimated)",
         }

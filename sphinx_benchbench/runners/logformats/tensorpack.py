@@ -20,7 +20,12 @@ tqdm v4.32.1/v4.41.1:
   ``steps/sec``), printed by ``ScalarPrinter`` as ``{:.5g}`` after the epoch's
   ``finished`` line: steps since the last trigger over the time spent inside
   epochs.
-* ``Start training with global_step=N`` on resume.
+* ``Start training with global_step=N`` on resume (``MaintainStepCounter``
+  prints it whenever the restored step is not 0).  So ``Start Epoch 1``
+  without it is a fresh run, from step 0; ``Start Epoch N`` with N > 1 and no
+  resume line is an excerpt (or a run whose first lines were cut off) and,
+  like a log that starts mid-epoch, it is placed by its first ``finished``
+  line: that epoch ends at its global step.
 """
 
 from __future__ import annotations
@@ -92,6 +97,8 @@ class TensorpackParser(LogParser):
         self._steps = positive_int(self.name, "steps_per_epoch", self._options["steps_per_epoch"])
         self._samples = positive_int(self.name, "samples_per_step", self._options["samples_per_step"])
         self._base = 0
+        self._resumed = False  # a 'Start training with global_step' line was read
+        #: The epoch the count is anchored at (``None`` until the log says where it starts).
         self._first_epoch: int | None = None
         self._epoch: int | None = None  # the epoch in progress, None between epochs
         self._drawn = False  # whether this epoch's bar has been drawn at 0 yet
@@ -115,8 +122,8 @@ class TensorpackParser(LogParser):
             epoch = int(m.group(1))
             if epoch <= self._last_epoch:
                 raise LogFormatError(f"tensorpack: epoch {epoch} started after epoch {self._last_epoch}", line)
-            if self._first_epoch is None and not self._ends:
-                self._first_epoch = epoch
+            if self._first_epoch is None and not self._ends and (epoch == 1 or self._resumed):
+                self._first_epoch = epoch  # a fresh run from step 0, or a resumed one from the step it printed
             self._epoch = self._last_epoch = epoch
             self._drawn = False
             self._pending.clear()  # bars of an epoch whose end the log never shows
@@ -128,7 +135,7 @@ class TensorpackParser(LogParser):
         if m is not None:
             if self._first_epoch is not None:
                 raise LogFormatError("tensorpack: 'Start training with global_step' after the first epoch", line)
-            self._base = int(m.group(1))
+            self._base, self._resumed = int(m.group(1)), True
             return None
         m = _THROUGHPUT.search(text)
         if m is not None:
@@ -163,6 +170,9 @@ class TensorpackParser(LogParser):
             # The bar goes to stderr and 'Start Epoch' to stdout; where the two are forwarded
             # separately (mpirun), the previous epoch's last bar can arrive after the new epoch's
             # start line.  Every epoch's bar is drawn at 0 first, so a bar before that is stale.
+            return None
+        if self._first_epoch is None:
+            self._pending.append((done, elapsed))  # an excerpt's first epoch: placed by its 'finished' line
             return None
         self._bars.append((self._epoch, done, elapsed))
         return self._global(self._epoch, done)

@@ -84,6 +84,9 @@ class LogSource(Source):
                                   watch=watch, stop_at=window.end if self.spec.stop_after_window else None)
         finally:
             ctx.progress.stop()
+        if not outcome.samples:  # say why: the format tried, other ranks' lines, a look-alike line
+            raise Failure(f"no progress lines were recognised in the output: {parser.unrecognised()}",
+                          list(outcome.tail))
         try:
             measured = measure_window(outcome.samples, window.start, window.end)
         except WindowError as exc:
