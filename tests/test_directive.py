@@ -349,3 +349,17 @@ def test_implementations_option_limits_table_and_details(
     page = soup(app, "other.html")
     assert [r[1] for r in rows(page.select_one("table.bb-table"))] == ["Slow <i>one</i>"]
     assert [d["id"] for d in page.select("div.bb-impl")] == ["toy-slow", "toy-unmeasured"]
+
+
+def test_data_text_is_shown_as_written_without_smart_quotes(make_app: Callable[..., SphinxTestApp],
+                                                           project: Callable[[str], Path]) -> None:
+    """A case named ``f(label='a')`` (asv) or a note "it's" must reach the page with its own quotes."""
+    src = project("basic")
+    bench = src / "data/toy/benchmark.yaml"
+    bench.write_text(bench.read_text(encoding="utf-8").replace(
+        "notes: [Slow on purpose.]", "notes: [\"Slow on purpose: it's f(label='a') -- \\\"quoted\\\".\"]"),
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    note = soup(app).select_one("#toy-slow p.bb-note").get_text()
+    assert note == "Slow on purpose: it's f(label='a') -- \"quoted\"."

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from pathlib import Path
+from typing import Annotated
 
 import jsonschema
 import pytest
 
-from sphinx_benchbench.data.schema import FILES, render
+from sphinx_benchbench.data.convert import Converter
+from sphinx_benchbench.data.model import Implementation, Window, kind_of
+from sphinx_benchbench.data.schema import FILES, render, schema_for
 from sphinx_benchbench.data.yamlsource import load_yaml
 
 from .conftest import REPO, ROOTS
@@ -56,3 +61,39 @@ def test_data_files_validate_against_the_schema(schema: str, path: Path) -> None
 def test_schema_rejects_what_the_validator_rejects(schema: str, document: dict, words: str) -> None:
     validator = jsonschema.Draft202012Validator(json.loads((PACKAGE / schema).read_text(encoding="utf-8")))
     assert any(words in e.message for e in validator.iter_errors(document))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Typo:
+    """A model class whose marker is a plain string, as the model's markers once were."""
+
+    name: Annotated[str, "ident"] = dataclasses.field(default="x", metadata={"doc": "A name."})
+
+
+def test_an_unknown_marker_is_an_error_for_the_validator_the_schema_and_the_reference() -> None:
+    """A marker the three readers do not know must fail them, not pass every value unchecked."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "docs/_ext"))
+    try:
+        from format_reference import _type_text
+    finally:
+        sys.path.pop(0)
+    with pytest.raises(TypeError, match="unknown marker 'ident'"):
+        Converter("x.yaml", str(REPO), {}).convert(_Typo, {"name": "Not An Id"})
+    with pytest.raises(TypeError, match="unknown marker 'ident'"):
+        schema_for(_Typo, "typo.schema.json")
+    with pytest.raises(TypeError, match="unknown marker 'ident'"):
+        _type_text(typing.get_type_hints(_Typo, include_extras=True)["name"])
+
+
+def test_each_kind_is_read_from_one_definition() -> None:
+    """The validator's message, the schema's pattern and the reference's name come from the same Kind."""
+    hints = typing.get_type_hints(Window, include_extras=True)
+    _, kind, _ = kind_of(hints["start"])
+    assert kind.schema == {"minimum": 0} and kind.reference == "number >= 0"
+    converter = Converter("x.yaml", str(REPO), {})
+    assert converter.convert(Window, {"start": -1, "end": 5}) is None
+    assert converter.problems[0].message == "start: must be zero or more, got -1"
+    ident = typing.get_type_hints(Implementation, include_extras=True)["id"]
+    assert schema_for(Implementation, "x")["properties"]["id"]["pattern"] == kind_of(ident)[1].schema["pattern"]

@@ -20,12 +20,8 @@ from sphinx_benchbench.data import model
 def _type_text(tp: Any) -> str:
     origin = get_origin(tp)
     if origin is typing.Annotated:
-        base, marker, *bounds = get_args(tp)
-        text = {"path": "file path", "url": "URL", "date": "date", "ident": "identifier",
-                "envname": "variable name", "maybe-empty": "text, may be empty",
-                "nonnegative": "number >= 0", "positive": "integer > 0",
-                "positive-number": "number > 0"}.get(marker, _type_text(base))
-        return text + "".join(f", <= {b['maximum']}" for b in bounds)
+        _, kind, bounds = model.kind_of(tp)
+        return kind.reference + "".join(f", <= {b['maximum']}" for b in bounds)
     if origin is typing.Literal:
         return " | ".join(repr(a) for a in get_args(tp))
     if origin in (typing.Union, __import__("types").UnionType):

@@ -21,30 +21,16 @@ import typing
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .model import Located
+from .model.kinds import DATE, Kind, kind_of
 from .paths import inside
 from .yamlsource import DataError, LList, LMap, Unreadable
 
-__all__ = ["DATE_PATTERN", "ENV_PATTERN", "IDENT_PATTERN", "URL_PATTERN", "Converter"]
+__all__ = ["Converter", "describe"]
 
 T = TypeVar("T")
 
-#: Patterns shared with the JSON Schema (:mod:`.schema`).
-IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
-URL_PATTERN = r"^https?://[^\s<>\"]+$"
-ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 #: Largest integer accepted in data (2**53: the last one a float holds exactly).
 _LARGEST = 2**53
-
-def _whole(pattern: str) -> re.Pattern[str]:
-    """The JSON Schema pattern for Python: there '$' also matches before a final newline ('id\\n')."""
-    return re.compile(pattern.removesuffix("$") + r"\Z")
-
-
-_IDENT = _whole(IDENT_PATTERN)
-_DATE = _whole(DATE_PATTERN)
-_URL = _whole(URL_PATTERN)
-_ENV = _whole(ENV_PATTERN)
 #: Characters Sphinx (and glob) would expand in an image path: it globs ``stem.*`` and its candidates.
 _GLOB = re.compile(r"[*?\[\]]")
 _MISSING = object()
@@ -54,7 +40,8 @@ class _Invalid(Exception):
     """Raised internally to drop a value; the problem is already recorded."""
 
 
-def _describe(value: object) -> str:
+def describe(value: object) -> str:
+    """A value as a message names it: ``the number 3``, ``the text 'x'``, ``a mapping``."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -73,10 +60,8 @@ def _describe(value: object) -> str:
 def _type_name(tp: Any) -> str:
     origin = get_origin(tp)
     if origin is typing.Annotated:
-        base, marker = get_args(tp)[:2]
-        return {"path": "a file path", "url": "an http(s) address", "date": "a date (YYYY-MM-DD)",
-                "ident": "an identifier (a-z, 0-9, '-', '_', '.')",
-                "envname": "an environment variable name", "maybe-empty": "text"}.get(marker, _type_name(base))
+        base, kind, _ = kind_of(tp)
+        return kind.expected or _type_name(base)
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
     if origin in (list, LList):
@@ -137,12 +122,12 @@ class Converter:
         if origin in (Union, types.UnionType):
             return self.union(tp, value, line, what)
         if origin is typing.Annotated:
-            base, marker, *bounds = get_args(tp)
-            if marker == "maybe-empty":
+            base, kind, bounds = kind_of(tp)
+            if kind.empty_allowed:
                 if not isinstance(value, str):
                     self.bad(line, what, base, value)
                 return value
-            value = self.annotated(marker, self.value(base, value, line, what), line, what)
+            value = self.annotated(kind, self.value(base, value, line, what), line, what)
             maximum = bounds[0]["maximum"] if bounds else None
             if maximum is not None and value > maximum:
                 self.problem(line, f"{what}: must be at most {maximum}, got {value!r}")
@@ -164,7 +149,7 @@ class Converter:
         hint = ""
         if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = "; put it in quotes (unquoted, 3.10 reads as the number 3.1)"
-        self.problem(line, f"{what or 'value'}: expected {_type_name(tp)}, got {_describe(value)}{hint}")
+        self.problem(line, f"{what or 'value'}: expected {_type_name(tp)}, got {describe(value)}{hint}")
         raise _Invalid
 
     def union(self, tp: Any, value: Any, line: int, what: str) -> Any:
@@ -202,33 +187,15 @@ class Converter:
             raise _Invalid
         return value
 
-    def annotated(self, marker: str, value: Any, line: int, what: str) -> Any:
-        if marker in ("nonnegative", "positive", "positive-number"):
-            if value < 0 or (marker != "nonnegative" and value == 0):
-                kind = "zero or more" if marker == "nonnegative" else "greater than zero"
-                self.problem(line, f"{what}: must be {kind}, got {value!r}")
-                raise _Invalid
-        elif marker == "ident":
-            if not _IDENT.match(value):
-                self.problem(line, f"{what}: {value!r} is not an identifier "
-                             "(lower-case letters, digits, '-', '_' and '.')")
-                raise _Invalid
-        elif marker == "envname":
-            if not _ENV.match(value):
-                self.problem(line, f"{what}: {value!r} is not an environment variable name "
-                             "(letters, digits and '_', not starting with a digit)")
-                raise _Invalid
-        elif marker == "url":
-            if not _URL.match(value):
-                self.problem(line, f"{what}: {value!r} is not an http(s) address")
-                raise _Invalid
-        elif marker == "date":
-            if not _DATE.match(value) or not self.valid_date(value):
-                self.problem(line, f"{what}: {value!r} is not a date (YYYY-MM-DD, YYYY-MM or ISO 8601)")
-                raise _Invalid
-        elif marker == "path":
-            return self.file_path(value, line, what)
-        return value
+    def annotated(self, kind: Kind, value: Any, line: int, what: str) -> Any:
+        """Check a value of the right Python type against its kind (:mod:`.model.kinds`)."""
+        problem = kind.check(value) if kind.check else None
+        if problem is None and kind is DATE and not self.valid_date(value):
+            problem = f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or ISO 8601)"
+        if problem is not None:
+            self.problem(line, f"{what}: {problem}")
+            raise _Invalid
+        return self.file_path(value, line, what) if kind.is_path else value
 
     @staticmethod
     def valid_date(text: str) -> bool:

@@ -17,8 +17,7 @@ import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from .convert import DATE_PATTERN, ENV_PATTERN, IDENT_PATTERN, URL_PATTERN
-from .model import BenchmarkFile, HardwareFile, LogosFile, ResultsFile
+from .model import BenchmarkFile, HardwareFile, LogosFile, ResultsFile, kind_of
 
 __all__ = ["FILES", "schema_for", "write_schemas"]
 
@@ -30,17 +29,6 @@ FILES: dict[str, type] = {
     "hardware.schema.json": HardwareFile,
 }
 
-_MARKERS: dict[str, dict[str, Any]] = {
-    "path": {"type": "string", "description": "A relative path inside the data folder."},
-    "url": {"type": "string", "pattern": URL_PATTERN},
-    "date": {"type": "string", "pattern": DATE_PATTERN},
-    "ident": {"type": "string", "pattern": IDENT_PATTERN},
-    "envname": {"type": "string", "pattern": ENV_PATTERN},
-    "nonnegative": {"minimum": 0},
-    "positive": {"exclusiveMinimum": 0},
-    "positive-number": {"exclusiveMinimum": 0},
-    "maybe-empty": {"type": "string"},
-}
 _SCALARS = {str: {"type": "string", "minLength": 1}, int: {"type": "integer"},
             float: {"type": "number"}, bool: {"type": "boolean"}}
 
@@ -52,11 +40,11 @@ class _Builder:
     def type(self, tp: Any) -> dict[str, Any]:
         origin = get_origin(tp)
         if origin is typing.Annotated:
-            base, marker, *bounds = get_args(tp)
+            base, kind, bounds = kind_of(tp)
             out = dict(self.type(base))
-            if marker == "maybe-empty":
+            if kind.empty_allowed:
                 out.pop("minLength", None)
-            out.update(_MARKERS[marker])
+            out.update(kind.schema)
             for bound in bounds:  # e.g. {"maximum": 12}, already in JSON Schema's words
                 out.update(bound)
             return out
@@ -77,7 +65,7 @@ class _Builder:
             key, value = get_args(tp)
             out = {"type": "object", "additionalProperties": self.type(value)}
             if get_origin(key) is typing.Annotated:
-                out["propertyNames"] = {"pattern": _MARKERS[get_args(key)[1]]["pattern"]}
+                out["propertyNames"] = {"pattern": kind_of(key)[1].schema["pattern"]}
             return out
         if tp is type(None):
             return {"type": "null"}

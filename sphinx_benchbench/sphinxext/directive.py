@@ -106,6 +106,8 @@ class BenchmarkTableDirective(SphinxDirective):
         stale = self.stale(bench, [row.result for table in tables for row in table.rows])
         renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids, stale)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
+        # Data is shown as written: no smart quotes in an asv case "label='a'" or a command's quotes.
+        container["support_smartquotes"] = False
         self.set_source_info(container)
         for part in parts:
             container.extend(getattr(renderer, part)())

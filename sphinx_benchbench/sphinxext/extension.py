@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from .._version import __version__
 from .charts import setup_charts
 from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir

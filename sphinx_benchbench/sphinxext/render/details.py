@@ -1,0 +1,93 @@
+"""One section per implementation: its version, set-up, commands, notes, result and patches."""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from docutils import nodes
+
+from ...data.model import Implementation, Patch, Result, software_name
+from .base import COLLAPSIBLE, Page, code_block, link, month, provenance_words, text
+
+__all__ = ["DetailsPart"]
+
+
+class DetailsPart(Page):
+    """The ``details`` part."""
+
+    def details(self) -> list[nodes.Node]:
+        # Table order; implementations without results last: they still document how to run.
+        results = {row.impl.id: row.result for row in reversed(self.rows)}
+        shown = {row.impl.id: row.impl for row in self.rows}
+        for impl in self.bench.definition.implementations:
+            if self.impl_ids is None or impl.id in self.impl_ids:
+                shown.setdefault(impl.id, impl)
+        return [self._impl(impl, results.get(impl.id)) for impl in shown.values()]
+
+    def _impl(self, impl: Implementation, result: Result | None) -> nodes.container:
+        box = nodes.container(classes=["bb-impl"])
+        box["ids"].append(self.new_id(f"{self.bench.id}-{impl.id}"))
+        box += self._lead(impl)
+        for step in impl.setup:
+            box += nodes.paragraph("", (step.purpose or "Prepare") + ":")
+            box += code_block(step.run, "bash")
+        for patch in impl.patches:
+            box += nodes.paragraph("", "", text("Apply the patch "),
+                                   nodes.emphasis("", patch.summary), text(" (below)."))
+        if impl.commands:
+            env = [f"export {k}={shlex.quote(v)}" for k, v in impl.env.items()]
+            box += nodes.paragraph("", "Run:")
+            box += code_block("\n".join([*env, *impl.commands]), "bash")
+        for note in impl.notes:
+            box += nodes.paragraph("", note, classes=["bb-note"])
+        if result is not None:
+            box += self._result_line(result)
+        for patch in impl.patches:
+            box += self._patch(patch)
+        return box
+
+    def _lead(self, impl: Implementation) -> nodes.paragraph:
+        name = nodes.strong("", "", link(impl.name, impl.link))
+        para = nodes.paragraph("", "", name, classes=["bb-lead"])
+        src = impl.source
+        if impl.lead:
+            para += text(": " + impl.lead)
+        elif src and src.ref and src.kind != "none":
+            phrase = {"release": "release", "commit": "commit", "branch": "branch"}[src.kind]
+            para += text(f": at {phrase} ")
+            para += link([nodes.literal("", src.ref)], src.ref_link)
+            para += text(".")
+        return para
+
+    def _result_line(self, result: Result) -> nodes.paragraph:
+        metric = self.bench.definition.metric
+        hw = self.bench.hardware_of(result)
+        value = f"{result.stat(metric.statistic):.{metric.decimals}f} {metric.unit}"
+        para = nodes.paragraph("", "", classes=["bb-result"])
+        para += nodes.strong("", "Result:")
+        para += text(f" {value}, {month(result)}, ")
+        para.extend(provenance_words(result.status, result.provenance.by, result.provenance.source))
+        details = []
+        if hw:
+            details.append(f"on {hw.label}")
+        if result.software:
+            details.append("with " + ", ".join(
+                f"{software_name(k)} {v}" for k, v in result.software.items()))
+        if result.commit:
+            details.append(f"commit {result.commit}")
+        para += text((" " + "; ".join(details) if details else "") + ".")
+        if result.note:
+            para += text(" " + result.note)
+        return para
+
+    def _patch(self, patch: Patch) -> nodes.container:
+        diff = self.bench.patch_text.get(patch.file)
+        box = nodes.container(classes=["bb-patch", *([COLLAPSIBLE] if patch.collapsed else [])])
+        caption = nodes.paragraph("", "", classes=["bb-patch-caption"])
+        caption += text(f"Patch: {patch.summary} ")
+        caption += nodes.literal("", os.path.basename(patch.file))
+        box += caption
+        if diff is not None:
+            box += code_block(diff, "diff")
+        return box

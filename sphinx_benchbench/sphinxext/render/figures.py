@@ -1,0 +1,55 @@
+"""The bar chart of each table and the history chart of results over time."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from ...analysis.ranking import hardware_key
+from ..charts import bar_spec, history_spec, make_node
+from .base import Page
+
+__all__ = ["ChartPart"]
+
+
+class ChartPart(Page):
+    """The ``chart`` and ``history`` parts."""
+
+    def chart(self) -> list[nodes.Node]:
+        """A bar chart per table, with the runs' range as error bars."""
+        metric = self.bench.definition.metric
+        out: list[nodes.Node] = []
+        for table in self.tables:
+            rows = [{
+                "label": row.impl.name, "value": row.value, "subject": row.impl.subject,
+                "low": min(row.samples) if len(row.samples) > 1 else None,
+                "high": max(row.samples) if len(row.samples) > 1 else None,
+                "stale": id(row.result) in self.stale,
+            } for row in table.rows]
+            where = f" on {table.label}" if table.label else ""
+            alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
+                   + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
+            spec = bar_spec(f"{self.bench.definition.title}{where}", metric.unit, metric.decimals, rows)
+            out.append(make_node(spec, alt, self.new_id(f"bb-chart-{self.bench.id}")))
+        return out
+
+    def history(self) -> list[nodes.Node]:
+        """A line chart of each implementation's results over time, once any has two."""
+        metric = self.bench.definition.metric
+        out: list[nodes.Node] = []
+        for table in self.tables:
+            key = hardware_key(self.bench, table.rows[0].result)
+            series = []
+            for row in table.rows:
+                results = [r for r in self.bench.results
+                           if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]
+                results.sort(key=lambda r: r.moment)
+                series.append({"label": row.impl.name,
+                               "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
+            if max((len(s["points"]) for s in series), default=0) < 2:
+                continue
+            alt = (f"Line chart of {metric.label.lower()} ({metric.unit}) over time: "
+                   + "; ".join(f"{s['label']}: " + ", ".join(f"{p[1]:.{metric.decimals}f} on {p[0][:10]}"
+                                                             for p in s["points"]) for s in series) + ".")
+            spec = history_spec(f"{self.bench.definition.title} over time", metric.unit, metric.decimals, series)
+            out.append(make_node(spec, alt, self.new_id(f"bb-history-{self.bench.id}")))
+        return out
