@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPHINXOPTS ?=
 
-.PHONY: html test lint browser slurm clean
+.PHONY: html test lint browser slurm hyperfine clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ browser:
 slurm:
 	@sh tools/ensure-slurm.sh
 
-test: $(STAMP) browser slurm
+# The hyperfine importer test runs Debian's hyperfine; installed like chromium.
+hyperfine:
+	@sh tools/ensure-hyperfine.sh
+
+test: $(STAMP) browser slurm hyperfine
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

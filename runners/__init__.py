@@ -1,4 +1,4 @@
-"""``python -m runners.run`` and ``python -m runners.parse`` in a checkout of this repository.
+"""``python -m runners.run``, ``runners.parse`` and ``runners.ingest`` in a checkout of this repository.
 
 The engine itself is :mod:`sphinx_benchbench.runners`, installed with the
 package (its command is ``benchbench``).  This folder is not part of the

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from ...data.model import Accelerator, Hardware
 from .children import how_it_ended, run_program, scrub
 
-__all__ = ["capture_hardware", "parse_gpu_query", "parse_topology"]
+__all__ = ["capture_hardware", "hardware_label", "parse_gpu_query", "parse_topology", "round_gib"]
 
 
-def _gib(value: float) -> float:
+def round_gib(value: float) -> float:  # shared with the importers
     """Round GiB the way a reader names the size: whole GiB from 10 up, one decimal below."""
     return float(round(value)) if value >= 10 else round(value, 1)
 
@@ -50,11 +50,11 @@ def _memory_gib() -> float | None:
         with open("/proc/meminfo", encoding="utf-8") as f:
             for line in f:
                 if line.startswith("MemTotal:"):
-                    return _gib(int(line.split()[1]) / 1024**2)  # kB
+                    return round_gib(int(line.split()[1]) / 1024**2)  # kB
     except (OSError, ValueError, IndexError):
         pass
     try:
-        return _gib(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3)
+        return round_gib(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3)
     except (AttributeError, ValueError, OSError):
         return None
 
@@ -182,7 +182,7 @@ def _accelerators(
     accelerator = Accelerator(
         model=" + ".join(names),
         count=len(gpus),
-        memory_gb=_gib(memory / 1024) if memory is not None else None,
+        memory_gb=round_gib(memory / 1024) if memory is not None else None,
         driver=", ".join(drivers) or None,
     )
     interconnect = None
@@ -197,8 +197,10 @@ def _accelerators(
     return accelerator, interconnect, warnings
 
 
-def _label(accelerator: Accelerator | None, interconnect: str | None, cpu: str | None, count: int | None,
-           memory: float | None) -> str:
+def hardware_label(accelerator: Accelerator | None, interconnect: str | None, cpu: str | None, count: int | None,
+                   memory: float | None) -> str:
+    """The label a reader sees: ``8x Tesla V100-SXM2-32GB (32 GiB), NVLink`` or ``AMD EPYC (2 CPUs, 24 GiB)``;
+    shared with the importers, so a machine is named alike however its result arrived."""
     if accelerator is not None:
         text = f"{accelerator.count}x {accelerator.model}"
         if accelerator.memory_gb is not None:
@@ -217,7 +219,7 @@ def capture_hardware(
     cpu, count, memory = _cpu_model(), _cpu_count(), _memory_gib()
     accelerator, interconnect, warnings = _accelerators(nvidia_smi, env, timeout)
     hardware = Hardware(
-        label=_label(accelerator, interconnect, cpu, count, memory),
+        label=hardware_label(accelerator, interconnect, cpu, count, memory),
         accelerator=accelerator,
         interconnect=interconnect,
         cpu=cpu,

@@ -1,0 +1,869 @@
+"""The importers, each on a file its real tool writes during the test, through the command, into data that
+loads and renders.
+
+pytest-benchmark, pyperf, asv and hyperfine run here on tiny workloads; Google Benchmark (a C++ library)
+is read from a real file found in a public repository and from files written to its documented format.
+Every expectation is computed from the tool's file with ``json`` here, never by the importer's code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_benchbench.data.loader import load_benchmark
+from sphinx_benchbench.data.model import Benchmark, Result
+from sphinx_benchbench.runners.cli.ingest import main
+from sphinx_benchbench.runners.importers import base
+
+from .conftest import REPO
+
+FIXTURES = Path(__file__).parent / "importers"
+#: What the tools are told (or found to be) the machine's name: it must never reach the data.
+SECRET_HOST = "secret-host-42"
+#: Per second, in each time unit a benchmark may be in.
+PER_SECOND = {"s": 1.0, "ms": 1e3, "µs": 1e6, "us": 1e6, "ns": 1e9}
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def ingest(*args: object) -> tuple[int, str, str]:
+    """``python -m runners.ingest ARGS`` in this process: exit status, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([str(a) for a in args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder under ``root``."""
+    return {str(p.relative_to(root)): p.read_bytes() if p.is_file() else None for p in sorted(root.rglob("*"))}
+
+
+def loaded(data: Path, name: str) -> Benchmark:
+    bench, problems = load_benchmark(data, name)
+    assert bench is not None and problems == [], problems
+    return bench
+
+
+def results(bench: Benchmark, impl: str) -> list[Result]:
+    return sorted((r for r in bench.results if r.implementation == impl), key=lambda r: r.moment)
+
+
+def unit_factor(bench: Benchmark) -> float:
+    return PER_SECOND[bench.definition.metric.unit]
+
+
+def published_text(data: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.yaml")))
+
+
+def assert_private_left_out(data: Path, *secrets: str) -> None:
+    text = published_text(data)
+    for secret in (SECRET_HOST, sys.executable, str(Path.home()) + "/", *secrets):
+        assert secret not in text, f"{secret!r} was published"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+# -- the tools, run for real ----------------------------------------------------
+
+TINY_TESTS = '''
+import pytest
+
+def work(n):
+    return sum(range(n))
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_sum(benchmark, n):
+    benchmark(work, n)
+
+def test_pedantic(benchmark):
+    benchmark.pedantic(work, args=(50,), rounds=7, iterations=3)
+'''
+
+TINY_CONFTEST = f'''
+def pytest_benchmark_update_machine_info(config, machine_info):
+    machine_info["node"] = "{SECRET_HOST}"
+'''
+
+
+def git(folder: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pytest_benchmark_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """pytest-benchmark's ``--benchmark-json`` (always with ``stats.data``) and the run it saved with
+    ``--benchmark-autosave`` but without ``--benchmark-save-data`` (summary only), and the commit."""
+    work = tmp_path_factory.mktemp("pytest-benchmark")
+    (work / "test_tiny.py").write_text(TINY_TESTS)
+    (work / "conftest.py").write_text(TINY_CONFTEST)
+    (work / "pytest.ini").write_text("[pytest]\n")
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "tiny")
+    commit = git(work, "rev-parse", "HEAD").strip()
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_tiny.py",
+               "--benchmark-json=run.json", "--benchmark-autosave", f"--benchmark-storage=file://{work}/saved",
+               "--benchmark-min-rounds=5", "--benchmark-max-time=0.02"]
+    done = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    saved = next((work / "saved").rglob("*.json"))
+    return work / "run.json", saved, commit
+
+
+PYPERF_SUITE = f'''
+import pyperf
+runner = pyperf.Runner()
+runner.metadata["hostname"] = "{SECRET_HOST}"
+runner.timeit("sum10", "sum(range(10))")
+runner.timeit("sorted-100", "sorted(x)", setup="x = list(range(100, 0, -1))")
+'''
+
+
+@pytest.fixture(scope="module")
+def pyperf_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-benchmark suite from a pyperf script: 2 worker processes, 3 values and 1 warm-up each."""
+    work = tmp_path_factory.mktemp("pyperf")
+    (work / "suite.py").write_text(PYPERF_SUITE)
+    done = subprocess.run([sys.executable, "suite.py", "--processes", "2", "--values", "3", "--warmups", "1",
+                           "--loops", "50", "-q", "-o", "suite.json"], cwd=work, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return work / "suite.json"
+
+
+ASV_CONF = {"version": 1, "project": "tiny", "project_url": "https://example.org/", "repo": ".",
+            "branches": ["HEAD"], "environment_type": "existing", "benchmark_dir": "benchmarks",
+            "results_dir": "results", "html_dir": "html", "env_dir": "env"}
+ASV_BENCHMARKS = '''
+def time_sum():
+    sum(range(100))
+
+class TimeRange:
+    params = ([10, 100], ["a", "b"])
+    param_names = ["n", "label"]
+
+    def time_range(self, n, label):
+        sum(range(n))
+
+def track_answer():
+    return 42
+'''
+
+
+@pytest.fixture(scope="module")
+def asv_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """Two ``asv run --python=same`` results: a first commit ``--record-samples``, a second one without."""
+    work = tmp_path_factory.mktemp("asv")
+    home = work / "home"
+    home.mkdir()
+    project = work / "project"
+    (project / "benchmarks").mkdir(parents=True)
+    (project / "asv.conf.json").write_text(json.dumps(ASV_CONF))
+    (project / "benchmarks/__init__.py").write_text("")
+    (project / "benchmarks/bench.py").write_text(ASV_BENCHMARKS)
+    git(project, "init", "-q")
+    env = {**os.environ, "HOME": str(home), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    asv = [sys.executable, "-m", "asv"]
+    subprocess.run([*asv, "machine", "--yes"], cwd=project, env=env, check=True, capture_output=True, timeout=60)
+    machines = json.loads((home / ".asv-machine.json").read_text())  # asv's defaults, under another name
+    defaults = next(v for k, v in machines.items() if k != "version")
+    machines[SECRET_HOST] = {**defaults, "machine": SECRET_HOST}
+    (home / ".asv-machine.json").write_text(json.dumps(machines))
+    git(project, "add", ".")
+    commits, files = [], []
+    for n, samples in enumerate((["--record-samples"], [])):
+        git(project, "commit", "-q", "--allow-empty", "-m", f"commit {n}")
+        commit = git(project, "rev-parse", "HEAD").strip()
+        run = [*asv, "run", "--python=same", "--machine", SECRET_HOST, "--launch-method", "forkserver",
+               "--set-commit-hash", commit, *samples, "-a", "repeat=3", "-a", "rounds=1", "-a", "number=5",
+               "-a", "warmup_time=0"]
+        done = subprocess.run(run, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        found = next((project / "results" / SECRET_HOST).glob(f"{commit[:8]}-*.json"))
+        kept = work / f"run{n}" / SECRET_HOST / found.name  # as asv lays it out, beside its benchmarks.json
+        kept.parent.mkdir(parents=True)
+        shutil.copy(found, kept)
+        shutil.copy(project / "results/benchmarks.json", kept.parent.parent)
+        files.append(kept)
+        commits.append(commit)
+    return files[0], files[1], commits
+
+
+@pytest.fixture(scope="module")
+def hyperfine_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A parameter scan (``-P ms 1 2``), then a newer run of one of its commands."""
+    if shutil.which("hyperfine") is None:
+        pytest.skip("hyperfine is not installed (tools/ensure-hyperfine.sh installs Debian's; `make test` runs it)")
+    work = tmp_path_factory.mktemp("hyperfine")
+    for name, args in (("scan.json", ["-P", "ms", "1", "2", "sleep 0.0{ms}"]), ("later.json", ["sleep 0.01"])):
+        done = subprocess.run(["hyperfine", "--warmup", "1", "--runs", "4", "--export-json", name, *args], cwd=work,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+    os.utime(work / "scan.json", (1_700_000_000, 1_700_000_000))  # 2023-11-14T22:13:20Z: the later run is newer
+    return work / "scan.json", work / "later.json"
+
+
+def google_documented(tmp: Path, name: str = "google.json", aggregates_only: bool = False,
+                      date: str = "2026-03-01T10:00:00+01:00") -> Path:
+    """A file as ``src/json_reporter.cc`` writes it: three repetitions with their aggregates (mean, median,
+    stddev, cv), a family with a complexity fit (BigO, RMS), a benchmark in microseconds, one that
+    failed (``SkipWithError``), one that skipped itself, and a NaN counter (the reporter writes ``NaN``)."""
+    def row(name: str, index: int, real: float, cpu: float, unit: str = "ns", **more: object) -> dict[str, Any]:
+        return {"name": name, "family_index": 0, "per_family_instance_index": 0, "run_name": name,
+                "run_type": "iteration", "repetitions": 3, "repetition_index": index, "threads": 1,
+                "iterations": 1000, "real_time": real, "cpu_time": cpu, "time_unit": unit, **more}
+
+    def aggregate(run: str, kind: str, real: float, cpu: float, unit: str = "time") -> dict[str, Any]:
+        return {"name": f"{run}_{kind}", "family_index": 0, "per_family_instance_index": 0, "run_name": run,
+                "run_type": "aggregate", "repetitions": 3, "threads": 1, "aggregate_name": kind,
+                "aggregate_unit": unit, "iterations": 3, "real_time": real, "cpu_time": cpu, "time_unit": "ns"}
+
+    sort = [row("BM_Sort/1024", i, real, cpu, items_per_second=float("nan"))
+            for i, (real, cpu) in enumerate([(1500.5, 1480.0), (1490.25, 1470.5), (1510.75, 1495.25)])]
+    sort_aggregates = [aggregate("BM_Sort/1024", "mean", 1500.5, 1481.9166), aggregate(
+        "BM_Sort/1024", "median", 1500.5, 1480.0), aggregate("BM_Sort/1024", "stddev", 10.12, 12.4),
+        aggregate("BM_Sort/1024", "cv", 0.0067, 0.0084, "percentage")]
+    rows = sort_aggregates if aggregates_only else [
+        *sort, *sort_aggregates,
+        *[row("BM_Copy/64", i, real, real, "us") for i, real in enumerate([2.5, 2.25, 2.75])],
+        {"name": "BM_Fail", "run_name": "BM_Fail", "run_type": "iteration", "repetitions": 1,
+         "repetition_index": 0, "threads": 1, "error_occurred": True, "error_message": "out of memory",
+         "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"},
+        {"name": "BM_Skip", "run_name": "BM_Skip", "run_type": "iteration", "repetitions": 1,
+         "repetition_index": 0, "threads": 1, "skipped": True, "skip_message": "needs a GPU",
+         "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"},
+        *[row(f"BM_Fit/{n}", 0, 10.0 * n, 10.0 * n) for n in (8, 64)],
+        {"name": "BM_Fit_BigO", "run_name": "BM_Fit", "run_type": "aggregate", "repetitions": 1, "threads": 1,
+         "aggregate_name": "BigO", "aggregate_unit": "time", "cpu_coefficient": 10.0, "real_coefficient": 10.0,
+         "big_o": "N", "time_unit": "ns"},
+        {"name": "BM_Fit_RMS", "run_name": "BM_Fit", "run_type": "aggregate", "repetitions": 1, "threads": 1,
+         "aggregate_name": "RMS", "aggregate_unit": "percentage", "rms": 0.01},
+    ]
+    document = {"context": {"date": date, "host_name": SECRET_HOST,
+                            "executable": "/home/alice/build/bench_sort", "num_cpus": 8, "mhz_per_cpu": 3000,
+                            "cpu_scaling_enabled": False, "caches": [], "load_avg": [0.5],
+                            "library_version": "v1.9.1", "library_build_type": "release", "json_schema_version": 1},
+                "benchmarks": rows}
+    path = tmp / name
+    path.write_text(json.dumps(document, indent=2))  # json writes NaN as Google Benchmark does
+    return path
+
+
+# -- each tool -------------------------------------------------------------------
+
+
+def test_pytest_benchmark_every_round_is_a_sample(data: Path, pytest_benchmark_files: tuple[Path, Path, str]) -> None:
+    run, _, commit = pytest_benchmark_files
+    document = json.loads(run.read_text())
+    status, out, err = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")
+    assert (status, err) == (0, ""), out + err
+    bench = loaded(data, "tiny")
+    metric = bench.definition.metric
+    assert (metric.label, metric.direction, metric.statistic) == ("Time per call", "lower", "median")
+    assert "pytest-benchmark" in bench.definition.measurement.description
+    factor = unit_factor(bench)
+    ids = {"test_sum[10]": "test_sum-10", "test_sum[1000]": "test_sum-1000", "test_pedantic": "test_pedantic"}
+    assert [(i.id, i.name) for i in bench.definition.implementations] == [
+        (ids[b["name"]], b["name"]) for b in document["benchmarks"]]
+    machine = document["machine_info"]
+    for entry in document["benchmarks"]:
+        (result,) = results(bench, ids[entry["name"]])
+        assert result.status == "imported" and result.provenance.by == f"pytest-benchmark {document['version']}"
+        assert result.samples == pytest.approx([v * factor for v in entry["stats"]["data"]], rel=1e-12)
+        assert len(result.samples) == entry["stats"]["rounds"]
+        assert result.value is None, "the value is the metric's statistic of the samples"
+        assert result.recorded == document["datetime"][:19] + "Z"
+        assert result.commit == commit
+        assert result.software == {"python": machine["python_version"]}
+        assert result.hardware.cpu == machine["cpu"]["brand_raw"]
+        assert result.hardware.cpu_count == machine["cpu"]["count"]
+        assert result.hardware.label == f"{machine['cpu']['brand_raw']} ({machine['cpu']['count']} CPUs)"
+        assert f"all {entry['stats']['rounds']} samples" in result.provenance.note
+    assert len(results(bench, "test_pedantic")[0].samples) == 7, "pedantic: 7 rounds of 3 iterations"
+    assert_private_left_out(data, str(run.parent))
+
+
+def test_pytest_benchmark_saved_without_data_records_its_median(
+        data: Path, pytest_benchmark_files: tuple[Path, Path, str]) -> None:
+    run, saved, _ = pytest_benchmark_files
+    document = json.loads(saved.read_text())
+    assert all("data" not in b["stats"] for b in document["benchmarks"]), "autosave without --benchmark-save-data"
+    status, out, err = ingest("pytest-benchmark", saved, "--data", data, "--benchmark", "tiny", "--unit", "us")
+    assert status == 0, err
+    bench = loaded(data, "tiny")
+    assert bench.definition.metric.unit == "µs"
+    for entry in document["benchmarks"]:
+        (result,) = results(bench, re.sub(r"[\[\]]+", "-", entry["name"]).strip("-"))
+        assert result.samples == [], "no samples are invented"
+        assert result.value == pytest.approx(entry["stats"]["median"] * 1e6, rel=1e-12)
+        assert "no raw samples: the value is pytest-benchmark's reported median" in result.provenance.note
+    before = snapshot(data)
+    status, out, _ = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")
+    assert status == 0 and out.count("already imported") == 3, "the same run, saved with its data"
+    assert snapshot(data) == before
+
+
+def test_pyperf_values_of_all_runs_without_warmups(data: Path, pyperf_file: Path, tmp_path: Path) -> None:
+    document = json.loads(pyperf_file.read_text())
+    zipped = tmp_path / "suite.json.gz"
+    zipped.write_bytes(gzip.compress(pyperf_file.read_bytes()))
+    status, _, err = ingest("pyperf", zipped, "--data", data, "--benchmark", "perf")
+    assert status == 0, err
+    bench = loaded(data, "perf")
+    factor = unit_factor(bench)
+    suite = document["metadata"]
+    for entry in document["benchmarks"]:
+        name = entry.get("metadata", {}).get("name") or suite["name"]
+        values = [v for run in entry["runs"] for v in run.get("values", [])]
+        assert len(values) == 6, "2 processes x 3 values; the warm-ups are not samples"
+        (result,) = results(bench, name)
+        assert result.samples == pytest.approx([v * factor for v in values], rel=1e-12)
+        assert result.provenance.by == f"pyperf {suite['perf_version']}"
+        assert result.software == {"python": suite["python_version"].split()[0]}
+        assert (result.hardware.cpu, result.hardware.cpu_count) == (suite["cpu_model_name"], suite["cpu_count"])
+        assert result.platform == suite["platform"]
+        dates = [run["metadata"]["date"] for run in entry["runs"] if "date" in run.get("metadata", {})]
+        assert result.recorded == max(dates)[:19].replace(" ", "T"), "local time, as pyperf wrote it"
+        assert "local time of the measuring machine" in result.provenance.note
+    assert_private_left_out(data, suite["python_executable"], str(pyperf_file.parent))
+
+
+def test_asv_each_parameter_combination_samples_then_history(
+        data: Path, asv_files: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
+    first, second, commits = asv_files
+    status, out, err = ingest("asv", first, "--data", data, "--benchmark", "asv-tiny")
+    assert status == 0, err
+    assert "skipped: bench.track_answer: not a time (track benchmark" in out
+    bench = loaded(data, "asv-tiny")
+    factor = unit_factor(bench)
+    document = json.loads(first.read_text(), parse_constant=lambda c: None)
+    columns = document["result_columns"]
+    combos = {"bench.TimeRange.time_range-10-a": 0, "bench.TimeRange.time_range-10-b": 1,
+              "bench.TimeRange.time_range-100-a": 2, "bench.TimeRange.time_range-100-b": 3}
+    row = dict(zip(columns, document["results"]["bench.TimeRange.time_range"], strict=False))
+    names = {i.id: i.name for i in bench.definition.implementations}
+    assert names["bench.timerange.time_range-100-a"] == "bench.TimeRange.time_range(n=100, label='a')"
+    for key, index in combos.items():
+        (result,) = results(bench, key.lower())
+        assert result.samples == pytest.approx([s * factor for s in row["samples"][index]], rel=1e-12)
+        assert len(result.samples) == 3
+        assert result.commit == commits[0]
+        assert result.recorded.endswith("Z")
+    machine = document["params"]
+    result = results(bench, "bench.time_sum")[0]
+    assert result.hardware.cpu == machine["cpu"] and result.hardware.cpu_count == int(machine["num_cpu"])
+    assert result.hardware.memory_gb == pytest.approx(int(machine["ram"]) / 2**30, abs=0.6)
+    assert "python" not in result.software, "the 'python' of an existing environment is a path"
+    assert result.platform == machine["os"]
+
+    status, out, err = ingest("asv", second, "--data", data, "--benchmark", "asv-tiny")
+    assert status == 0, err
+    bench = loaded(data, "asv-tiny")
+    later = json.loads(second.read_text(), parse_constant=lambda c: None)
+    later_row = dict(zip(later["result_columns"], later["results"]["bench.time_sum"], strict=False))
+    history = {r.commit: r for r in results(bench, "bench.time_sum")}  # both may have started in one second
+    assert len(results(bench, "bench.time_sum")) == 2 and set(history) == set(commits), "the newer commit adds history"
+    newer = history[commits[1]]
+    assert newer.samples == [] and newer.value == pytest.approx(later_row["result"][0] * factor)
+    assert "median of its repeats" in newer.provenance.note
+
+    alone = tmp_path / "copy" / first.name  # without benchmarks.json beside: asv's naming rule decides
+    alone.parent.mkdir()
+    shutil.copy(first, alone)
+    status, out, _ = ingest("asv", alone, "--data", data, "--benchmark", "asv-tiny")
+    assert status == 0 and out.count("already imported") == 5, "same ids and fingerprints, without param names"
+    assert "not named as an asv time benchmark" in out
+    assert_private_left_out(data, str(first.parent), document["env_name"].removeprefix("existing-"))
+
+
+def test_hyperfine_scan_and_a_newer_run(data: Path, hyperfine_files: tuple[Path, Path]) -> None:
+    scan, later = hyperfine_files
+    document = json.loads(scan.read_text())
+    status, _, err = ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep")
+    assert status == 0, err
+    bench = loaded(data, "sleep")
+    assert bench.definition.metric.unit == "ms" and bench.definition.metric.label == "Time per run"
+    for entry in document["results"]:
+        ms = entry["parameters"]["ms"]
+        impl = f"sleep-0.0{ms}-ms-{ms}"
+        assert bench.implementation(impl).name == f"{entry['command']} (ms={ms})"
+        (result,) = results(bench, impl)
+        assert result.samples == pytest.approx([t * 1e3 for t in entry["times"]], rel=1e-12)
+        assert result.recorded == "2023-11-14T22:13:20Z" and "modification time" in result.provenance.note
+        assert result.hardware is None and result.provenance.by == "hyperfine"
+    status, _, err = ingest("hyperfine", later, "--data", data, "--benchmark", "sleep",
+                              "--map", "sleep 0.01=sleep-0.01-ms-1")
+    assert status == 0, err
+    history = results(loaded(data, "sleep"), "sleep-0.01-ms-1")
+    assert len(history) == 2
+    assert history[1].samples == pytest.approx([t * 1e3 for t in json.loads(later.read_text())["results"][0]["times"]])
+
+
+def test_google_benchmark_real_file_from_a_public_repository(data: Path) -> None:
+    """``test/data/extract/googlecpp_output.json`` of github.com/benchmark-action/github-action-benchmark
+    (commit e7d61db8bb1071dd4a68d8052168389e4f0b5806): a real Google Benchmark JSON output, copied as it is."""
+    source = FIXTURES / "googlecpp_output.json"
+    document = json.loads(source.read_text())
+    status, _, err = ingest("google-benchmark", source, "--data", data, "--benchmark", "fib")
+    assert status == 0, err
+    bench = loaded(data, "fib")
+    assert bench.definition.metric.unit == "ns" and bench.definition.metric.label == "Time per iteration"
+    for row in document["benchmarks"]:
+        (result,) = results(bench, row["name"])
+        assert result.samples == [row["real_time"]], "one iteration row: one sample, its real time in ns"
+        assert result.recorded == "2019-11-29T21:26:59", "local time without a zone, kept as written"
+        assert result.hardware.cpu_count == 4 and result.hardware.label == "Unknown CPU (4 CPUs)"
+        assert result.hardware.notes == "2700 MHz per CPU"
+    assert_private_left_out(data, document["context"]["host_name"], document["context"]["executable"])
+
+
+def test_google_benchmark_repetitions_aggregates_and_errors(data: Path, tmp_path: Path) -> None:
+    source = google_documented(tmp_path)
+    document = json.loads(source.read_text())
+    status, out, err = ingest("google-benchmark", source, "--data", data, "--benchmark", "gbench")
+    assert status == 1, "a benchmark that reported an error is refused, and says so"
+    assert "refused: BM_Fail: the benchmark reported an error: out of memory" in out
+    assert "skipped: BM_Skip: the benchmark skipped itself: needs a GPU" in out
+    bench = loaded(data, "gbench")
+    assert sorted(i.id for i in bench.definition.implementations) == [
+        "bm_copy-64", "bm_fit-64", "bm_fit-8", "bm_sort-1024"], "no aggregate, BigO or RMS row is a case"
+    factor = unit_factor(bench)
+    rows = document["benchmarks"]
+    sort = [r for r in rows if r["run_name"] == "BM_Sort/1024" and r["run_type"] == "iteration"]
+    (result,) = results(bench, "bm_sort-1024")
+    assert result.samples == pytest.approx([r["real_time"] / 1e9 * factor for r in sort], rel=1e-12)
+    copy = [r["real_time"] for r in rows if r["run_name"] == "BM_Copy/64"]
+    assert results(bench, "bm_copy-64")[0].samples == pytest.approx([t / 1e6 * factor for t in copy], rel=1e-12)
+    assert result.recorded == "2026-03-01T09:00:00Z", "its offset, converted to UTC"
+    assert result.provenance.by == "Google Benchmark v1.9.1"
+    assert_private_left_out(data, "/home/alice", "bench_sort")
+
+    cpu = tmp_path / "cpu"
+    cpu.mkdir()
+    status, _, _ = ingest("google-benchmark", source, "--data", cpu, "--benchmark", "gbench", "--time", "cpu",
+                          "--select", "Sort", "--unit", "ns")
+    assert status == 0
+    assert results(loaded(cpu, "gbench"), "bm_sort-1024")[0].samples == [r["cpu_time"] for r in sort]
+
+    same_run = google_documented(tmp_path, "aggregates.json", aggregates_only=True)
+    status, out, err = ingest("google-benchmark", same_run, "--data", data, "--benchmark", "gbench")
+    assert (status, out) == (0, "already imported: BM_Sort/1024: as bm_sort-1024, recorded 2026-03-01T09:00:00Z\n"), \
+        "the same run reported with aggregates only: its median is the samples' median"
+    summary = google_documented(tmp_path, "later.json", aggregates_only=True, date="2026-03-02T10:00:00+01:00")
+    status, out, err = ingest("google-benchmark", summary, "--data", data, "--benchmark", "gbench")
+    assert status == 0, err
+    history = results(loaded(data, "gbench"), "bm_sort-1024")
+    assert len(history) == 2, "a later run adds history"
+    median = next(r for r in json.loads(summary.read_text())["benchmarks"] if r["aggregate_name"] == "median")
+    assert [r.value for r in history] == [None, pytest.approx(median["real_time"] / 1e9 * factor, rel=1e-12)]
+    assert "reported median" in history[1].provenance.note
+
+
+# -- again, history, choices ---------------------------------------------------------
+
+
+def test_the_same_file_again_adds_nothing(data: Path, pytest_benchmark_files: tuple[Path, Path, str],
+                                          hyperfine_files: tuple[Path, Path], tmp_path: Path) -> None:
+    run, _, _ = pytest_benchmark_files
+    scan, _ = hyperfine_files
+    assert ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")[0] == 0
+    assert ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep")[0] == 0
+    before = snapshot(data)
+    status, out, err = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")
+    assert (status, err) == (0, "")
+    when = json.loads(run.read_text())["datetime"][:19] + "Z"
+    assert out.splitlines() == [f"already imported: {n}: as {i}, recorded {when}"
+                                for n, i in (("test_sum[10]", "test_sum-10"), ("test_sum[1000]", "test_sum-1000"),
+                                             ("test_pedantic", "test_pedantic"))]
+    copied = tmp_path / "copied.json"  # another name and modification time: the same run
+    copied.write_bytes(scan.read_bytes())
+    status, out, _ = ingest("hyperfine", copied, "--data", data, "--benchmark", "sleep", "--date", "2024-05-01")
+    assert status == 0 and out.count("already imported") == 2
+    status, out, _ = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny",
+                            "--map", "test_sum[10]=ten")
+    assert status == 0 and "already imported: test_sum[10]: as test_sum-10" in out, "a new id is the same case"
+    assert snapshot(data) == before
+
+
+def test_map_select_and_date(data: Path, pytest_benchmark_files: tuple[Path, Path, str],
+                             hyperfine_files: tuple[Path, Path]) -> None:
+    run, _, _ = pytest_benchmark_files
+    status, out, err = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny", "--select", r"sum\[",
+                              "--map", "test_sum[10]=sum-ten", "--map", "test_sum-1000=sum-thousand", "--dry-run")
+    assert status == 0 and out.startswith("would import: test_sum[10] -> sum-ten: ") and "pedantic" not in out
+    assert snapshot(data) == {}, "a dry run writes nothing"
+    ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny", "--select", r"sum\[",
+           "--map", "test_sum[10]=sum-ten", "--map", "test_sum-1000=sum-thousand")
+    bench = loaded(data, "tiny")
+    assert [(i.id, i.name) for i in bench.definition.implementations] == [
+        ("sum-ten", "test_sum[10]"), ("sum-thousand", "test_sum[1000]")]
+    scan, _ = hyperfine_files
+    ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep", "--date", "2024-05-01T12:00:00+02:00")
+    assert {r.recorded for r in loaded(data, "sleep").results} == {"2024-05-01T10:00:00Z"}
+    for args, message in [
+        (["--map", "nothing=x"], "--map 'nothing': no selected case has that name"),
+        (["--map", "test_pedantic=Bad Id"], "--map takes NAME=ID with an implementation id"),
+        (["--map", "test_pedantic=same", "--map", "test_sum[10]=same"], "would both be implementation 'same'"),
+        (["--select", "nomatch"], "no case of the file matches --select"),
+        (["--select", "("], "is not a regular expression"),
+        (["--date", "yesterday"], "--date 'yesterday' is not a date"),
+    ]:
+        before = snapshot(data)
+        status, out, err = ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny", *args)
+        assert (status, out) == (1, "") and message in err and err.count("\n") == 1, (args, err)
+        assert snapshot(data) == before
+
+
+HAND_WRITTEN = """\
+# Written by hand: every byte of it stays.
+schema: 1
+title: Sleep, in milliseconds
+metric: {label: Time, unit: ms, direction: lower, decimals: 2}
+measurement:
+  description: How long a sleep takes.
+implementations:
+    - id: by-hand
+      name: By hand   # the last entry, with a comment
+      notes:
+        - >-
+          Folded text
+          over two lines.
+display:
+  baseline: by-hand
+"""
+
+
+@pytest.mark.parametrize("layout", ["block", "crlf", "empty-flow"])
+def test_an_existing_benchmark_is_only_appended_to_in_its_unit(
+        data: Path, hyperfine_files: tuple[Path, Path], layout: str) -> None:
+    scan, _ = hyperfine_files
+    folder = data / "sleep"
+    folder.mkdir()
+    text = {"block": HAND_WRITTEN, "crlf": HAND_WRITTEN.replace("\n", "\r\n"),
+            "empty-flow": HAND_WRITTEN.split("implementations:")[0] + "implementations: []\n"}[layout]
+    (folder / "benchmark.yaml").write_bytes(text.encode())
+    loaded(data, "sleep")
+    status, _, err = ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep")
+    assert status == 0, err
+    new = (folder / "benchmark.yaml").read_bytes().decode()
+    if layout != "empty-flow":
+        end = "\r\n" if layout == "crlf" else "\n"
+        lines, new_lines = text.split(end), new.split(end)
+        changes = {op for op, *_ in difflib.SequenceMatcher(None, lines, new_lines).get_opcodes()}
+        assert changes == {"equal", "insert"}, "lines are only added"
+        assert layout != "crlf" or new.count("\n") == new.count("\r\n"), "in the file's own line ends"
+        assert new.index("- id: sleep-0.01-ms-1") > new.index("over two lines.") and new.endswith(
+            f"display:{end}  baseline: by-hand{end}")
+        assert f"{end}    - id: sleep-0.02-ms-2{end}      name: sleep 0.02 (ms=2){end}" in new, \
+            "at the entries' indentation"
+    bench = loaded(data, "sleep")
+    assert [i.id for i in bench.definition.implementations][-2:] == ["sleep-0.01-ms-1", "sleep-0.02-ms-2"]
+    assert bench.definition.metric.unit == "ms" and bench.definition.title == "Sleep, in milliseconds"
+    for entry in json.loads(scan.read_text())["results"]:
+        ms = entry["parameters"]["ms"]
+        assert results(bench, f"sleep-0.0{ms}-ms-{ms}")[0].samples == pytest.approx(
+            [t * 1000 for t in entry["times"]], rel=1e-12), "seconds converted to the metric's ms"
+
+
+def test_a_metric_that_is_not_a_time_is_refused(data: Path, hyperfine_files: tuple[Path, Path]) -> None:
+    (data / "speed").mkdir()
+    (data / "speed/benchmark.yaml").write_text(HAND_WRITTEN.replace("unit: ms, direction: lower",
+                                                                     "unit: img/s, direction: higher"))
+    before = snapshot(data)
+    status, _, err = ingest("hyperfine", hyperfine_files[0], "--data", data, "--benchmark", "speed")
+    assert status == 1 and "is not a time where lower is better" in err
+    assert snapshot(data) == before
+
+
+# -- bad input -----------------------------------------------------------------------
+
+
+def _pytest_benchmark_variants(good: bytes) -> dict[str, bytes]:
+    doc = json.loads(good)
+    first = doc["benchmarks"][0]["stats"]["data"][0]
+
+    def changed(**stats: object) -> bytes:
+        copy = json.loads(good)
+        copy["benchmarks"][0]["stats"].update(stats)
+        return json.dumps(copy).encode()
+
+    return {
+        "truncated": good[: len(good) // 2],
+        "not JSON": b"<html><body>Not found</body></html>",
+        "empty": b"",
+        "NaN as a sample": good.replace(repr(first).encode(), b"NaN", 1),
+        "Infinity as a median": changed(data=None, median=float("inf")),
+        "a negative time": changed(data=[-1.0, 2.0]),
+        "a text for a time": changed(data=["fast"]),
+        "a duplicate key": b'{"benchmarks": [], "benchmarks": [{"name": "x"}]}',
+        "nested too deep": b"[" * 100_000,
+        "not UTF-8": b'{"benchmarks": [{"name": "\xff"}]}',
+        "a list at the top": b"[1, 2, 3]",
+        "no stats": b'{"benchmarks": [{"name": "x"}]}',
+        "a 5000-digit number": b'{"benchmarks": [{"name": "x", "stats": {"median": 1' + b"0" * 5000 + b"}}]}",
+        "a huge number": b'{"benchmarks": [{"name": "x", "stats": {"median": 1e400}}]}',
+        "a name that is not text": b'{"benchmarks": [{"name": {"$ref": "/etc/passwd"}, "stats": {"median": 1}}]}',
+    }
+
+
+OTHER_BROKEN = {
+    "pyperf": [b'{"version": "0.1", "benchmarks": []}', b'{"version": "1.0", "benchmarks": [{"runs": 3}]}',
+               b'{"version": "1.0", "benchmarks": [{"metadata": {"name": "x"}, "runs": [{"values": [NaN]}]}]}'],
+    "asv": [b'{"version": 1, "results": {}}', b'{"version": 2, "result_columns": ["result"], "results": {"b.time_x":'
+            b' [[1.0, 2.0]]}}', b'{"version": 2, "result_columns": ["result", "params"], "results": {"b.time_x":'
+            b' [[1.0], [["1", "2"]]]}}'],
+    "hyperfine": [b'{"results": {"command": "x"}}', b'{"results": [{"command": "x", "times": [1, -2]}]}',
+                  b'{"results": [{"times": [1]}]}'],
+    "google-benchmark": [b'{"benchmarks": [{"name": "x", "run_type": "iteration", "real_time": 1, '
+                         b'"time_unit": "fortnights"}]}', b'{"benchmarks": [{"name": "x", "real_time": "1"}]}',
+                         b'{"context": [], "benchmarks": []}'],
+}
+
+
+def _broken_cases() -> list[tuple[str, str, bytes | None]]:
+    cases: list[tuple[str, str, bytes | None]] = [("pytest-benchmark", name, None) for name in (
+        "truncated", "not JSON", "empty", "NaN as a sample", "Infinity as a median", "a negative time",
+        "a text for a time", "a duplicate key", "nested too deep", "not UTF-8", "a list at the top", "no stats",
+        "a 5000-digit number", "a huge number", "a name that is not text")]
+    for fmt, contents in OTHER_BROKEN.items():
+        cases += [(fmt, f"{fmt} #{n}", content) for n, content in enumerate(contents)]
+    return cases
+
+
+@pytest.mark.parametrize(("fmt", "what", "content"), _broken_cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_broken_or_hostile_file_is_one_line_and_changes_nothing(
+        data: Path, tmp_path: Path, pytest_benchmark_files: tuple[Path, Path, str], fmt: str, what: str,
+        content: bytes | None) -> None:
+    run, _, _ = pytest_benchmark_files
+    assert ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")[0] == 0
+    if content is None:
+        content = _pytest_benchmark_variants(run.read_bytes())[what]
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    before = snapshot(data)
+    status, out, err = ingest(fmt, bad, "--data", data, "--benchmark", "tiny")
+    assert (status, out) == (1, ""), err
+    assert err.startswith(f"error: {bad}: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert snapshot(data) == before, "the data folder is byte for byte as it was"
+
+
+def test_file_size_is_limited_also_when_compressed(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   pytest_benchmark_files: tuple[Path, Path, str]) -> None:
+    run, _, _ = pytest_benchmark_files
+    monkeypatch.setattr(base, "MAX_FILE_BYTES", len(run.read_bytes()) - 1)
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(run.read_bytes()))
+    for path in (run, bomb):
+        status, _, err = ingest("pytest-benchmark", path, "--data", data, "--benchmark", "tiny")
+        assert status == 1 and "MiB, the limit for an imported file" in err
+    assert snapshot(data) == {}
+
+
+def test_the_file_itself_must_be_a_readable_file(data: Path, tmp_path: Path) -> None:
+    for path, message in ((tmp_path, "is a folder, not a file"), (tmp_path / "missing.json", "cannot read it"),
+                          (Path("/dev/zero"), "is not a regular file")):
+        status, out, err = ingest("pyperf", path, "--data", data, "--benchmark", "x")
+        assert (status, out) == (1, "") and err.startswith(f"error: {path}: {message}") and err.count("\n") == 1
+    assert snapshot(data) == {}
+
+
+def test_too_many_samples_for_one_result_keep_their_statistic(
+        data: Path, monkeypatch: pytest.MonkeyPatch, pytest_benchmark_files: tuple[Path, Path, str]) -> None:
+    from sphinx_benchbench.runners.importers import plan
+
+    monkeypatch.setattr(plan, "MAX_SAMPLES", 5)
+    run, _, _ = pytest_benchmark_files
+    assert ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny", "--unit", "ns")[0] == 0
+    bench = loaded(data, "tiny")
+    entry = json.loads(run.read_text())["benchmarks"][0]
+    (result,) = results(bench, "test_sum-10")
+    assert result.samples == [] and result.value == pytest.approx(statistics.median(entry["stats"]["data"]) * 1e9)
+    assert f"median of its {len(entry['stats']['data'])} samples (more than the 5 a result keeps" in \
+        result.provenance.note
+
+
+@pytest.mark.parametrize("name", ["../escape", "Bad", "a/b", "", ".hidden", "x\n"])
+def test_a_benchmark_name_that_is_not_an_id_is_refused(tmp_path: Path, data: Path, name: str,
+                                                       hyperfine_files: tuple[Path, Path]) -> None:
+    before = snapshot(tmp_path)
+    status, _, err = ingest("hyperfine", hyperfine_files[0], "--data", data, "--benchmark", name)
+    assert status == 1 and "is not a benchmark id" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_nothing_is_written_outside_the_data_folder(tmp_path: Path, data: Path,
+                                                    hyperfine_files: tuple[Path, Path]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (data / "linked").symlink_to(outside)
+    (data / "file-linked").mkdir()
+    (outside / "benchmark.yaml").write_text(HAND_WRITTEN)
+    (data / "file-linked/benchmark.yaml").symlink_to(outside / "benchmark.yaml")
+    before = snapshot(tmp_path)
+    for name in ("linked", "file-linked"):
+        status, _, err = ingest("hyperfine", hyperfine_files[0], "--data", data, "--benchmark", name)
+        assert status == 1 and "outside the data folder" in err
+    assert snapshot(tmp_path) == before
+    status, _, err = ingest("hyperfine", hyperfine_files[0], "--data", tmp_path / "missing", "--benchmark", "x")
+    assert status == 1 and "does not exist" in err
+
+
+def test_a_failure_while_writing_undoes_the_import(data: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   pytest_benchmark_files: tuple[Path, Path, str],
+                                                   hyperfine_files: tuple[Path, Path]) -> None:
+    from sphinx_benchbench.runners import record
+    from sphinx_benchbench.runners.importers import write
+
+    assert ingest("hyperfine", hyperfine_files[0], "--data", data, "--benchmark", "sleep")[0] == 0
+    before = snapshot(data)
+    calls = []
+
+    def full_disk_on_the_second(*args: Any, **kwargs: Any) -> Path:
+        calls.append(args)
+        if len(calls) == 2:
+            raise record.RecordError("the disk is full")
+        return record.record(*args, **kwargs)
+
+    with monkeypatch.context() as patch:  # a new benchmark: its first result is published, the second fails
+        patch.setattr(write, "record", full_disk_on_the_second)
+        status, _, err = ingest("pytest-benchmark", pytest_benchmark_files[0], "--data", data, "--benchmark", "new")
+    assert status == 1 and "could not write the data: the disk is full" in err and len(calls) == 2
+    assert snapshot(data) == before, "no folder, definition or result left"
+
+    def not_loading(*args: Any) -> None:
+        raise write.ImportFailure("the imported data would not load cleanly: (simulated)")
+
+    with monkeypatch.context() as patch:  # an existing one: appended and recorded, then the check fails
+        patch.setattr(write, "_verify", not_loading)
+        status, _, err = ingest("hyperfine", hyperfine_files[1], "--data", data, "--benchmark", "sleep",
+                                "--map", "sleep 0.01=second")
+    assert status == 1 and "would not load cleanly" in err
+    assert snapshot(data) == before, "benchmark.yaml's bytes restored, the new result removed"
+
+
+def test_hostile_names_are_published_without_paths_or_control_characters(
+        data: Path, tmp_path: Path, hyperfine_files: tuple[Path, Path]) -> None:
+    document = json.loads(hyperfine_files[0].read_text())
+    document["results"][0]["command"] = "cat /home/alice/secret.txt \x1b[31m<script>alert(1)</script>\u2028x"
+    document["results"][1]["command"] = "x" * 5000
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(document))
+    status, _, err = ingest("hyperfine", hostile, "--data", data, "--benchmark", "hostile")
+    assert status == 0, err
+    bench = loaded(data, "hostile")
+    names = [i.name for i in bench.definition.implementations]
+    assert names[0] == "cat ~/secret.txt [31m<script>alert(1)</script> x (ms=1)"
+    assert len(names[1]) < 250 and len(bench.definition.implementations[1].id) <= 64
+    assert "/home/alice" not in published_text(data)
+
+
+# -- the commands and the page -----------------------------------------------------
+
+
+def test_both_commands_run(tmp_path: Path, data: Path) -> None:
+    source = FIXTURES / "googlecpp_output.json"
+    shim = subprocess.run([sys.executable, "-m", "runners.ingest", "--help"], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert shim.returncode == 0 and "pytest-benchmark, asv, pyperf, hyperfine, google-benchmark" in shim.stdout
+    real = subprocess.run([sys.executable, "-m", "sphinx_benchbench.runners.cli.ingest", "google-benchmark",
+                           str(source), "--data", str(data), "--benchmark", "fib"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert real.returncode == 0, real.stderr
+    assert real.stdout.startswith("imported: fib_10 -> fib_10: 215.0 ns (median of 1 sample) -> ")
+    loaded(data, "fib")
+
+
+def rows(table: BeautifulSoup) -> dict[str, str]:
+    """Implementation label -> the value cell, as the page shows them (Sphinx's smart quotes undone: asv's
+    parameter values are reprs, 'a', which the page shows with curly quotes)."""
+    out = {}
+    for tr in table.select("tbody tr"):
+        cells = [" ".join(td.get_text(" ").split()) for td in tr.find_all("td")]
+        out[re.sub("[\u2018\u2019]", "'", cells[1])] = cells[2]
+    return out
+
+
+def test_the_imported_data_renders(make_app: Callable[..., SphinxTestApp], tmp_path: Path,
+                                   pytest_benchmark_files: tuple[Path, Path, str], pyperf_file: Path,
+                                   asv_files: tuple[Path, Path, list[str]],
+                                   hyperfine_files: tuple[Path, Path]) -> None:
+    src = tmp_path / "site"
+    data = src / "data"
+    data.mkdir(parents=True)
+    imports = [("pytest-benchmark", pytest_benchmark_files[0], "tiny", []), ("pyperf", pyperf_file, "perf", []),
+               ("asv", asv_files[0], "asv-tiny", []), ("hyperfine", hyperfine_files[0], "sleep", []),
+               ("hyperfine", hyperfine_files[1], "sleep", ["--map", "sleep 0.01=sleep-0.01-ms-1"]),
+               ("google-benchmark", FIXTURES / "googlecpp_output.json", "fib", [])]
+    for fmt, path, name, more in imports:
+        assert ingest(fmt, path, "--data", data, "--benchmark", name, *more)[0] == 0
+    names = sorted({name for _, _, name, _ in imports})
+    (src / "conf.py").write_text('extensions = ["sphinx_benchbench"]\nbenchbench_data_dir = "data"\n'
+                                 'exclude_patterns = ["_build", "data"]\n')
+    (src / "index.rst").write_text("Imported\n========\n\n" + "".join(
+        f"{n}\n{'-' * len(n)}\n\n.. benchmark-table:: {n}\n\n" for n in names))
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = [w for w in app.warning.getvalue().splitlines() if "benchbench.stale" not in w]
+    assert warnings == []
+    page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    sections = {s["id"]: s for s in page.select("section section")}
+
+    def expect(name: str) -> dict[str, str]:
+        """What each row must show, from the tool's own files read here."""
+        bench = loaded(data, name)
+        metric = bench.definition.metric
+        out = {}
+        for impl in bench.definition.implementations:
+            latest = results(bench, impl.id)[-1]
+            value = statistics.median(latest.samples) if latest.samples else latest.value
+            shown = f"{value:.{metric.decimals}f}"
+            out[impl.name] = shown + (f" (n={len(latest.samples)})" if len(latest.samples) > 1 else "")
+        return out
+
+    run = json.loads(pytest_benchmark_files[0].read_text())
+    tiny = loaded(data, "tiny")
+    factor, decimals = unit_factor(tiny), tiny.definition.metric.decimals
+    from_file = {b["name"]: f"{statistics.median(b['stats']['data']) * factor:.{decimals}f}" for b in run["benchmarks"]}
+    for name in names:
+        table = rows(sections[name].select_one("table.bb-table"))
+        expected = expect(name)
+        assert set(table) == set(expected), name
+        for label, cell in table.items():
+            value, _, n = expected[label].partition(" ")
+            assert cell.startswith(value) and cell.endswith(n), (name, label, cell, expected[label])
+        if name == "tiny":
+            assert {label: cell.split()[0] for label, cell in table.items()} == from_file
+    hyperfine_later = json.loads(hyperfine_files[1].read_text())["results"][0]["times"]
+    sleep = rows(sections["sleep"].select_one("table.bb-table"))
+    shown = f"{statistics.median(hyperfine_later) * 1e3:.{loaded(data, 'sleep').definition.metric.decimals}f}"
+    assert sleep["sleep 0.01 (ms=1)"].startswith(shown), "the table shows the newest result"
+    assert "over time" in sections["sleep"].get_text(), "and the history chart both"
+    assert SECRET_HOST not in (app.outdir / "index.html").read_text(encoding="utf-8")
