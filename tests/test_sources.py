@@ -79,7 +79,7 @@ def test_wall_times_the_command_and_not_its_warm_up_or_prepare(tmp_path: Path) -
     assert count.read_text().count("run") == 6, "2 warm-up runs, then 4 timed ones"
     record = result.run  # type: ignore[attr-defined]
     assert record.source == "wall" and record.warmup == 2 and record.window is None
-    assert record.semantics.startswith("wall time of the 1 command(s) from fork to exit, 4 timed runs after 2")
+    assert record.semantics.startswith("wall time of the 1 command(s) from start to exit, 4 timed runs after 2")
     assert [round(s * 1000, 3) for s in record.seconds_per_iteration] == [round(v, 3) for v in result.samples]  # type: ignore[attr-defined]
 
 

@@ -61,7 +61,7 @@ class RunOutcome:
     #: Named groups of the first line matching ``watch``, if any.
     watched: dict[str, str] | None = None
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
-    #: Each command's own wall time, from its fork to its exit, as the keeper measured it.
+    #: Each command's own wall time, from its start to its exit, as the keeper measured it.
     command_seconds: list[float] = field(default_factory=list)
     #: Whether the runner stopped the child once it had read what it needed (``stop_at``).
     stopped: bool = False
@@ -96,7 +96,7 @@ class _Child:
             os.close(status_write)
         os.set_blocking(self.status_read, False)
         self.returncode: int | None = None
-        #: The command's own wall time, from its fork to its exit (the keeper's measure).
+        #: The command's own wall time, from its start to its exit (the keeper's measure).
         self.seconds: float | None = None
         self.unstartable: str | None = None
         self._status = b""

@@ -29,6 +29,7 @@ class Progress:
         self.active = False
 
     def start(self, impl: str, run: int, runs: int, target: int) -> None:
+        """A run begins; ``target``: its last iteration, or 0 when it reports none."""
         self.label = f"{impl} run {run}/{runs}"
         self.target = target
         self.started = time.monotonic()
@@ -60,6 +61,19 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
         self.active = False
+
+    def series(self, impl: str, text: str) -> None:
+        """Many short runs begin (the ``wall`` source): one line saying so, then :meth:`status` per run."""
+        self.label = impl
+        self.active = True
+        if not self.tty:
+            print(f"{impl}: {text}", file=self.stream, flush=True)
+
+    def status(self, text: str) -> None:
+        """Redraw the status line with ``text`` on a terminal; nothing elsewhere (for many short runs)."""
+        if self.tty:
+            self.stream.write(f"\r\x1b[K{self.label}: {text}")
+            self.stream.flush()
 
     def measured(self, text: str) -> None:
         """Print one run's measurement, so repeats can be compared while the next one runs."""

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ... import __version__
+from ..._version import __version__
 from ...analysis.statistics import summarize
 from ...data.identity import identity
 from ...data.model import Benchmark, Implementation, Provenance, Result, RunRecord

@@ -78,6 +78,7 @@ class JsonSource(Source):
         for n in range(1, repeat + 1):
             ctx.log.write(f"=== run {n}/{repeat} ===\n")
             ctx.prepare()
+            ctx.progress.start(self.impl.id, n, repeat, 0)
             output: list[str] = []
             size = [0]
 
@@ -86,7 +87,10 @@ class JsonSource(Source):
                 if size[0] <= MAX_OUTPUT:
                     output.append(text)
 
-            outcome = ctx.execute(list(self.impl.commands), what=f"run {n}", parser=None, on_line=keep)
+            try:
+                outcome = ctx.execute(list(self.impl.commands), what=f"run {n}", parser=None, on_line=keep)
+            finally:
+                ctx.progress.stop()
             try:
                 if self.json.file:
                     path = inside_folder(ctx.cwd, self.json.file)
@@ -101,5 +105,5 @@ class JsonSource(Source):
                 raise Failure(f"run {n}: {exc}", list(outcome.tail)) from None
             where = self.json.file or "its output"
             runs.append(Run(value, None, f"{self.json.path} in the JSON of {where}, x {self.json.scale:g}"))
-            ctx.progress.measured(f"run {n}: {value:.6g}")
+            ctx.progress.measured(f"{value:.6g}")
         return runs

@@ -53,6 +53,7 @@ class PrintedSource(Source):
         for n in range(1, repeat + 1):
             ctx.log.write(f"=== run {n}/{repeat} ===\n")
             ctx.prepare()
+            ctx.progress.start(self.impl.id, n, repeat, 0)
             found: list[float] = []
 
             def read(sample: object, text: str, found: list[float] = found) -> None:
@@ -62,7 +63,10 @@ class PrintedSource(Source):
                     with contextlib.suppress(ValueError):
                         found.append(float(m.group("value").replace(",", "")))
 
-            outcome = ctx.execute(list(self.impl.commands), what=f"run {n}", parser=None, on_line=read)
+            try:
+                outcome = ctx.execute(list(self.impl.commands), what=f"run {n}", parser=None, on_line=read)
+            finally:
+                ctx.progress.stop()
             if not found:
                 raise Failure(f"run {n}: no output line matches run.printed.pattern {self.printed.pattern!r}",
                                   list(outcome.tail))
@@ -70,5 +74,5 @@ class PrintedSource(Source):
             semantics = (f"the {self.printed.aggregate} of the numbers its output matches with "
                          f"{self.printed.pattern!r} ({len(found)} match(es)), x {self.printed.scale:g}")
             runs.append(Run(value, None, semantics))
-            ctx.progress.measured(f"run {n}: {value:.6g}")
+            ctx.progress.measured(f"{value:.6g}")
         return runs

@@ -1,7 +1,7 @@
 """The ``wall`` source: the wall time of the commands, as hyperfine measures it.
 
 Each run executes the implementation's commands in order; its time is the sum
-of each command's own wall time, from its fork to its exit, taken by the
+of each command's own wall time, from its start to its exit, taken by the
 command's keeper (:mod:`..commands.supervise`), so neither the runner's nor the
 keeper's start-up is in it.  ``run.prepare`` runs before each run, outside
 its timing; ``run.wall.warmup`` runs come first and are not counted; then
@@ -47,23 +47,26 @@ class WallSource(Source):
     def measure(self, ctx: Context, repeat: int) -> list[Run]:
         w = self.wall
         self.warmup = w.warmup
+        if w.warmup:
+            ctx.progress.series(self.impl.id, f"{w.warmup} warm-up run(s), not timed")
         for n in range(1, w.warmup + 1):
             ctx.log.write(f"=== warm-up {n}/{w.warmup} ===\n")
             ctx.prepare()
             ctx.execute(list(self.impl.commands), what=f"warm-up run {n}", parser=None)
         times: list[float] = []
         wanted = max(w.min_runs, repeat)
-        while len(times) < w.max_runs and (len(times) < wanted or sum(times) < w.min_time):
-            ctx.log.write(f"=== run {len(times) + 1} ===\n")
-            ctx.prepare()
-            ctx.progress.start(self.impl.id, len(times) + 1, wanted, 0)
-            try:
+        ctx.progress.series(self.impl.id, f"timed runs: at least {wanted} and {w.min_time:g} s of them")
+        try:
+            while len(times) < w.max_runs and (len(times) < wanted or sum(times) < w.min_time):
+                ctx.log.write(f"=== run {len(times) + 1} ===\n")
+                ctx.prepare()
                 outcome = ctx.execute(list(self.impl.commands), what=f"run {len(times) + 1}", parser=None)
-            finally:
-                ctx.progress.stop()
-            times.append(sum(outcome.command_seconds))
+                times.append(sum(outcome.command_seconds))
+                ctx.progress.status(f"{len(times)} runs, {sum(times):.1f} s")
+        finally:
+            ctx.progress.stop()
         quantity = self.bench.definition.measurement.quantity
-        semantics = (f"wall time of the {len(self.impl.commands)} command(s) from fork to exit, "
+        semantics = (f"wall time of the {len(self.impl.commands)} command(s) from start to exit, "
                      f"{len(times)} timed runs after {w.warmup} warm-up run(s)"
                      + (", each after run.prepare (not timed)" if self.spec.prepare else ""))
         warnings = []

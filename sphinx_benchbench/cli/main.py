@@ -1,0 +1,54 @@
+"""``benchbench``: one command for everything, installed with the package.
+
+``benchbench run ...`` is ``python -m runners.run ...`` in a checkout,
+``benchbench parse`` is ``python -m runners.parse``, ``benchbench import``
+is ``python -m runners.ingest`` and ``benchbench check`` is
+``python -m sphinx_benchbench check``: each subcommand hands its arguments to
+that command's own ``main``, so their options, help and exit statuses are the
+same whichever way they are called.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from .._version import __version__
+
+__all__ = ["main"]
+
+#: Subcommand -> (module with ``main(argv)``, one line for the help).
+COMMANDS = {
+    "run": ("sphinx_benchbench.runners.cli.run", "run implementations, measure them, record the results"),
+    "parse": ("sphinx_benchbench.runners.cli.parse", "time a window of a log file offline"),
+    "import": ("sphinx_benchbench.runners.cli.ingest",
+               "import results of pytest-benchmark, asv, pyperf, hyperfine or Google Benchmark"),
+    "check": ("sphinx_benchbench.cli.check", "report invalid data, stale results and what the runner would refuse"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: benchbench COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name:<8} {summary}" for name, (_, summary) in COMMANDS.items()]
+    lines += ["", "benchbench COMMAND --help shows a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if args else 2
+    if args[0] == "--version":
+        print(f"benchbench (sphinx-benchbench) {__version__}")
+        return 0
+    if args[0] not in COMMANDS:
+        print(f"benchbench: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[args[0]][0])
+    code: int = module.main(args[1:])
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
