@@ -125,9 +125,9 @@ def test_no_module_is_too_long() -> None:
 
 def test_the_runners_layers_import_only_downwards() -> None:
     """The pipeline's folders, lowest first: each imports only what is below it (or its own folder)."""
-    layers = ["data", "analysis", "runners.window", "runners.logformats", "runners.commands", "runners.capture",
-              "runners.checkout", "runners.record", "runners.sources", "runners.importers", "runners.engine",
-              "runners.executors", "runners.cli", "runners.suites", "sphinxext", "cli"]
+    layers = ["data", "analysis", "runners.cache", "runners.window", "runners.logformats", "runners.commands",
+              "runners.capture", "runners.checkout", "runners.record", "runners.sources", "runners.importers",
+              "runners.engine", "runners.executors", "runners.cli", "runners.suites", "sphinxext", "cli"]
 
     def layer(module: str) -> int | None:
         rest = module.removeprefix("sphinx_benchbench.")

@@ -36,11 +36,11 @@ def test_checkout_at_a_short_commit_and_a_tag_then_patch(upstream: tuple[Path, s
     patch = tmp_path / "p.diff"
     patch.write_text("--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-GPU_COUNT = 1\n+GPU_COUNT = 8\n")
     co = prepare(str(repo), first[:7], [str(patch)])
-    assert co.commit == first and co.patch_applied is True
+    assert co.commit == first
     assert (co.path / "train.py").read_text() == "GPU_COUNT = 8\n"
     (co.path / "junk.txt").write_text("left over")
     co2 = prepare(str(repo), "v2", [])
-    assert co2.path == co.path and co2.commit == second and co2.patch_applied is None
+    assert co2.path == co.path and co2.commit == second
     assert (co.path / "train.py").read_text() == "GPU_COUNT = 2\n"
     assert not (co.path / "junk.txt").exists(), "every run starts clean"
 

@@ -24,7 +24,7 @@ from sphinx_benchbench.runners.logformats import (
     FORMATS,
     LogFormatError,
     LogParser,
-    Progress,
+    Reported,
     make_parser,
 )
 from sphinx_benchbench.runners.logformats.base import clean
@@ -34,7 +34,7 @@ from sphinx_benchbench.runners.logformats.base import clean
 # --------------------------------------------------------------------------
 
 
-def feed_all(parser: LogParser, lines: list[str]) -> list[Progress]:
+def feed_all(parser: LogParser, lines: list[str]) -> list[Reported]:
     """Feed lines the way the engine does and keep the progress reports."""
     out = []
     for line in lines:
@@ -190,10 +190,10 @@ def test_detectron2_logger_variants_and_colour() -> None:
         "[04/14 09:05:02] d2.utils.events INFO:  eta: 0:11:54  iter: 119  total_loss: 9.214  loss_cls: 2.549  "
         "loss_box_reg: 1.002  loss_query: 5.513  time: 0.8153  data_time: 0.0220  lr: 0.001199  max_mem: 28515M"
     )
-    assert make_parser("detectron2").feed(line) == Progress(120)
+    assert make_parser("detectron2").feed(line) == Reported(120)
     # detectron2's terminal formatter colours the prefix green.
     coloured = f"{GREEN}[03/15 07:48:04 d2.utils.events]: {RESET} eta: 0:01:23  iter: 19  total_loss: 1.475  lr: 6e-06"
-    assert make_parser("detectron2").feed(coloured) == Progress(20)
+    assert make_parser("detectron2").feed(coloured) == Reported(20)
 
 
 def test_detectron2_time_is_not_last_time_or_data_time() -> None:
@@ -202,9 +202,9 @@ def test_detectron2_time_is_not_last_time_or_data_time() -> None:
         "[05/01 10:00:00 d2.utils.events]:  eta: 0:11:16  iter: 39  total_loss: 2.09  loss_cls: 0.6932  "
         "time: 0.3375  last_time: 0.3262  data_time: 0.0246  last_data_time: 0.0055   lr: 0.00039962  max_mem: 2795M"
     )
-    assert make_parser("detectron2").feed(line) == Progress(40)
+    assert make_parser("detectron2").feed(line) == Reported(40)
     no_time = "[05/01 10:00:00 d2.utils.events]:  iter: 19  total_loss: 2.1  data_time: 0.0246  lr: 0.0002"
-    assert make_parser("detectron2").feed(no_time) == Progress(20)
+    assert make_parser("detectron2").feed(no_time) == Reported(20)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_maskrcnn_benchmark_issue_825_line() -> None:
         "loss_objectness: 0.0190 (0.0683)  loss_rpn_box_reg: 0.0148 (0.0678)  time: 0.5063 (0.5132)  "
         "data: 0.0062 (0.0078)  lr: 0.000025  max mem: 4358"
     )
-    assert make_parser("maskrcnn-benchmark").feed(line) == Progress(87940)
+    assert make_parser("maskrcnn-benchmark").feed(line) == Reported(87940)
 
 
 def test_maskrcnn_benchmark_old_zero_based_trainer() -> None:
@@ -332,7 +332,7 @@ def test_mmdet_epoch_rollover_uses_printed_length() -> None:
     parser = make_parser("mmdetection")
     parser.feed(MMDET2[0])
     nxt = MMDET2[0].replace("Epoch [1][2400/7517]", "Epoch [2][50/7517]")
-    assert parser.feed(nxt) == Progress(7517 + 50)
+    assert parser.feed(nxt) == Reported(7517 + 50)
     parser3 = make_parser("mmdetection")
     parser3.feed(MMDET3[0])
     assert parser3.feed(MMDET3[0].replace("[1][ 750/7393]", "[2][  50/7393]")).iteration == 7393 + 50
@@ -344,22 +344,22 @@ def test_mmdet_first_lines_and_resumed_epoch() -> None:
         "2020-05-21 04:01:24,249 - mmdet - INFO - Epoch [1][1/678]\tlr: 0.00020, eta: 1 day, 16:21:05, "
         "time: 1.269, data_time: 0.011, memory: 9581, loss_rpn_cls: 0.6986, loss: 3.4410"
     )
-    assert make_parser("mmdetection").feed(first) == Progress(1)
+    assert make_parser("mmdetection").feed(first) == Reported(1)
     # LiamLian0727/WaterMask issue #3 (two spaces instead of a tab): resumed at epoch 19.
     line = (
         "2024-03-24 01:22:33,251 - mmdet - INFO - Epoch [19][1000/1969]  lr: 2.500e-03, eta: 9:44:51, "
         "time: 0.991, data_time: 0.026, memory: 10150, loss_rpn_cls: 0.0271, loss: 1.0313, grad_norm: 4.9155"
     )
-    assert make_parser("mmdetection").feed(line) == Progress(18 * 1969 + 1000)
+    assert make_parser("mmdetection").feed(line) == Reported(18 * 1969 + 1000)
 
 
 def test_mmdet_other_textlogger_variants() -> None:
     # Some mmcv 1.x versions print the mode: 'Epoch(train) [4][100/1000]\t'.
     line = "2022-01-01 00:00:00,000 - mmdet - INFO - Epoch(train) [4][100/1000]\tlr: 2.000e-02, eta: 1:00:00, time: 0.4"
-    assert make_parser("mmdetection").feed(line) == Progress(3100)
+    assert make_parser("mmdetection").feed(line) == Reported(3100)
     # open-mmlab/mmengine PR #155: unpadded mmengine header.
     line = "04/21 21:03:53 - mmengine - INFO - Epoch(train) [1][20/90]  lr: 1.000e-02  eta: 0:00:13  time: 0.005"
-    assert make_parser("mmdetection").feed(line) == Progress(20)
+    assert make_parser("mmdetection").feed(line) == Reported(20)
 
 
 def test_mmdet_iter_based_forms() -> None:
@@ -367,7 +367,7 @@ def test_mmdet_iter_based_forms() -> None:
     mmcv = [f"Iter [{i}/90000]\tlr: 2.000e-02, eta: 9:00:00, time: 0.360, data_time: 0.010" for i in (50, 100)]
     assert [p.iteration for p in feed_all(make_parser("mmdetection"), mmcv)] == [50, 100]
     eng = f"06/01 10:00:00 - mmengine - INFO - Iter(train) [{150:>5}/90000]  lr: 2.0000e-02  eta: 9:00:00  time: 0.3600"
-    assert make_parser("mmdetection").feed(eng) == Progress(150)
+    assert make_parser("mmdetection").feed(eng) == Reported(150)
 
 
 @pytest.mark.parametrize(
@@ -398,7 +398,7 @@ def test_mmdet_old_mmcv_evaluation_line_under_the_training_header_is_not_progres
              "time: 0.532, data_time: 0.010, memory: 3000, loss: 1.0000")
     evaluation = ("2020-08-12 08:08:38,401 - mmdet - INFO - Epoch [4][181/181]\tlr: 0.03000, "
                   "bbox_mAP: 0.2090, bbox_mAP_50: 0.3710, bbox_mAP_75: 0.2140")
-    assert parser.feed(train) == Progress(3 * 181 + 150)
+    assert parser.feed(train) == Reported(3 * 181 + 150)
     assert parser.feed(evaluation) is None
 
 
@@ -445,9 +445,9 @@ def test_torchvision_index_is_zero_based_within_epoch() -> None:
 def test_torchvision_epoch_rollover() -> None:
     parser = make_parser("torchvision")
     feed_all(parser, [tv_line(0, 7300), tv_line(0, 7328)])
-    assert parser.feed(tv_line(1, 0)) == Progress(7329 + 1)
-    assert parser.feed(tv_line(1, 20)) == Progress(7329 + 21)
-    assert make_parser("torchvision").feed(tv_line(25, 100)) == Progress(25 * 7329 + 101)
+    assert parser.feed(tv_line(1, 0)) == Reported(7329 + 1)
+    assert parser.feed(tv_line(1, 20)) == Reported(7329 + 21)
+    assert make_parser("torchvision").feed(tv_line(25, 100)) == Reported(25 * 7329 + 101)
 
 
 @pytest.mark.parametrize(
@@ -490,7 +490,7 @@ DETECTRON = (
 
 
 def test_detectron_iter_is_zero_based() -> None:
-    assert make_parser("detectron").feed(DETECTRON) == Progress(55081)
+    assert make_parser("detectron").feed(DETECTRON) == Reported(55081)
 
 
 def test_detectron_first_lines_and_string_floats() -> None:
@@ -500,7 +500,7 @@ def test_detectron_first_lines_and_string_floats() -> None:
         'json_stats: {"eta": "1 day, 13:30:44", "iter": 20, "loss": "1.500000", "lr": "0.003600", "time": "0.562685"}',
     ]
     got = feed_all(make_parser("detectron"), lines)
-    assert got == [Progress(1), Progress(21)]
+    assert got == [Reported(1), Reported(21)]
 
 
 @pytest.mark.parametrize(
@@ -522,8 +522,8 @@ def test_detectron_hostile_json_stats_neither_crash_nor_stall() -> None:
     started = time.monotonic()
     assert parser.feed("json_stats: {" * 30_000) is None
     assert time.monotonic() - started < 1, "no backtracking over a long line"
-    assert parser.feed('json_stats: {"iter": 19, "time": NaN}') == Progress(20)
-    assert parser.feed('json_stats: {"iter": 39, "time": "Infinity"}') == Progress(40)
+    assert parser.feed('json_stats: {"iter": 19, "time": NaN}') == Reported(20)
+    assert parser.feed('json_stats: {"iter": 39, "time": "Infinity"}') == Reported(40)
 
 
 def test_detectron_bad_json_stats_raise() -> None:
@@ -547,7 +547,7 @@ SPEEDO = (
 
 def test_simpledet_batch_is_zero_based() -> None:
     # fit passes nbatch before 'nbatch += 1': 'Batch [6100]' means 6101 batches done.
-    assert make_parser("simpledet").feed(SPEEDO) == Progress(6101)
+    assert make_parser("simpledet").feed(SPEEDO) == Reported(6101)
 
 
 def test_simpledet_seconds_need_batch_size() -> None:
@@ -559,11 +559,11 @@ def test_simpledet_epoch_rollover_needs_iters_per_epoch() -> None:
     first = "Epoch[0] Batch [20]\tSpeed: 33.26 samples/sec\tTrain-RpnAcc=0.973044,\t"
     nxt = "Epoch[1] Batch [20]\tSpeed: 33.30 samples/sec\tTrain-RpnAcc=0.973144,\t"
     parser = make_parser("simpledet")
-    assert parser.feed(first) == Progress(21)
+    assert parser.feed(first) == Reported(21)
     with pytest.raises(LogFormatError, match="pass iters_per_epoch"):
         parser.feed(nxt)
     parser = make_parser("simpledet", iters_per_epoch=14658, batch_size=16)
-    assert parser.feed(first) == Progress(21)
+    assert parser.feed(first) == Reported(21)
     assert parser.feed(nxt).iteration == 14658 + 21
     with pytest.raises(LogFormatError, match="exceeds"):
         make_parser("simpledet", iters_per_epoch=20).feed(first)
@@ -572,8 +572,8 @@ def test_simpledet_epoch_rollover_needs_iters_per_epoch() -> None:
 def test_simpledet_mxnet_variants() -> None:
     # MXNet 1.x Speedometer: 'Epoch[%d] Batch [%d-%d]' (auto_reset) and 'Iter[%d] Batch [%d]' (no metric).
     line = "Epoch[0] Batch [0-20]\tSpeed: 33.26 samples/sec\taccuracy=0.5"
-    assert make_parser("simpledet").feed(line) == Progress(21)
-    assert make_parser("simpledet").feed("Iter[0] Batch [40]\tSpeed: 33.26 samples/sec") == Progress(41)
+    assert make_parser("simpledet").feed(line) == Reported(21)
+    assert make_parser("simpledet").feed("Iter[0] Batch [40]\tSpeed: 33.26 samples/sec") == Reported(41)
 
 
 @pytest.mark.parametrize(
@@ -638,7 +638,7 @@ def test_tensorpack_stock_tqdm_bar_and_seconds_per_it() -> None:
         " 10%|█         | 50/500 [01:40<15:00,  2.00s/it]",
     ]
     got = feed_all(make_parser("tensorpack"), lines)
-    assert got == [Progress(50)]
+    assert got == [Reported(50)]
 
 
 def test_tensorpack_inconsistencies_raise() -> None:
@@ -684,7 +684,7 @@ def test_tensorpack_without_bars_uses_finished_lines() -> None:
         "[0514 09:40:30 @base.py:273] Start Epoch 30 ...",
         "[0514 09:42:38 @base.py:283] Epoch 30 (global_step 1500) finished, time:2 minutes 8 seconds.",
     ]
-    assert feed_all(make_parser("tensorpack"), lines) == [Progress(1500)]
+    assert feed_all(make_parser("tensorpack"), lines) == [Reported(1500)]
 
 
 def test_tensorpack_bars_outside_epochs_and_partial_bars_are_none() -> None:
@@ -712,15 +712,15 @@ KERAS_END = (
 
 def test_keras_bar_is_one_based_per_epoch() -> None:
     got = feed_all(make_parser("keras"), ["Epoch 1/30", KERAS_MID])
-    assert got == [Progress(80)]
+    assert got == [Reported(80)]
     got = feed_all(make_parser("keras"), ["Epoch 3/30", KERAS_MID])
-    assert got == [Progress(2 * 100 + 80)]
+    assert got == [Reported(2 * 100 + 80)]
 
 
 def test_keras_end_of_epoch_time_per_step() -> None:
-    assert feed_all(make_parser("keras"), ["Epoch 30/30", KERAS_END]) == [Progress(29 * 25 + 25)]
+    assert feed_all(make_parser("keras"), ["Epoch 30/30", KERAS_END]) == [Reported(29 * 25 + 25)]
     ms = "100/100 [==============================] - 47s 467ms/step - loss: 0.9"
-    assert feed_all(make_parser("keras"), ["Epoch 1/40", ms]) == [Progress(100)]
+    assert feed_all(make_parser("keras"), ["Epoch 1/40", ms]) == [Reported(100)]
 
 
 def test_keras_dynamic_display_with_backspaces() -> None:
@@ -779,7 +779,7 @@ def test_keras_unknown_target() -> None:
         parser.feed("     10/Unknown - 20s - loss: 0.5")
     parser = make_parser("keras", steps_per_epoch=100)
     got = feed_all(parser, ["Epoch 2/2", "     10/Unknown - 20s - loss: 0.5"])
-    assert got == [Progress(110)]
+    assert got == [Reported(110)]
 
 
 # --------------------------------------------------------------------------
@@ -789,15 +789,15 @@ def test_keras_unknown_target() -> None:
 
 def test_generic_one_based_with_seconds() -> None:
     parser = make_parser("generic", pattern=r"step (?P<iteration>\d+)/\d+ .*?(?P<seconds>[\d.]+) s/it")
-    assert parser.feed("step 10/1000 loss 1.2 0.51 s/it") == Progress(10)
-    assert parser.feed(f"{GREEN}step 20/1000{RESET} loss 1.1 0.50 s/it") == Progress(20)
+    assert parser.feed("step 10/1000 loss 1.2 0.51 s/it") == Reported(10)
+    assert parser.feed(f"{GREEN}step 20/1000{RESET} loss 1.1 0.50 s/it") == Reported(20)
     assert parser.feed("validation 30/1000") is None
 
 
 def test_generic_zero_based_and_compiled_pattern() -> None:
     parser = make_parser("generic", pattern=re.compile(r"it=(?P<iteration>\d+)"), zero_based=True)
-    assert parser.feed("it=0 loss=3") == Progress(1)
-    assert parser.feed("it=19 loss=2") == Progress(20)
+    assert parser.feed("it=0 loss=3") == Reported(1)
+    assert parser.feed("it=19 loss=2") == Reported(20)
     with pytest.raises(LogFormatError, match="backwards"):
         parser.feed("it=5 loss=1")
 
@@ -805,7 +805,7 @@ def test_generic_zero_based_and_compiled_pattern() -> None:
 def test_generic_optional_and_non_integer_groups() -> None:
     parser = make_parser("generic", pattern=r"(?:iter (?P<iteration>\d+)|epoch done)(?: (?P<seconds>\S+)s)?")
     assert parser.feed("epoch done") is None
-    assert parser.feed("iter 5") == Progress(5)
+    assert parser.feed("iter 5") == Reported(5)
     with pytest.raises(LogFormatError, match="seconds"):
         parser.feed("iter 6 fast" + "s")
     parser = make_parser("generic", pattern=r"iter (?P<iteration>\S+)")
@@ -1028,7 +1028,7 @@ def test_keras_lines_behind_a_collectors_stamp_and_rank_prefix() -> None:
 
 def test_byte_order_mark_is_not_part_of_the_line() -> None:
     assert feed_all(make_parser("keras"), ["\ufeffEpoch 1/4", "10/10 [=====] - 136s 14s/step - loss: 3.8"]) == [
-        Progress(10)]
+        Reported(10)]
 
 
 # --------------------------------------------------------------------------
@@ -1044,7 +1044,7 @@ def test_torchvision_header_without_its_fields_raises() -> None:
         make_parser("torchvision").feed(ppdet)
     # A torchvision line cut after its 'time:' (a log cut off) lost only 'data:': read, when said to be cut.
     cut = tv_line(0, 20)[:tv_line(0, 20).index("data:")]
-    assert make_parser("torchvision").feed(cut, cut=True) == Progress(21)
+    assert make_parser("torchvision").feed(cut, cut=True) == Reported(21)
     with pytest.raises(LogFormatError, match="'time:' and 'data:'"):
         make_parser("torchvision").feed(cut)
 

@@ -15,7 +15,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Checkout", "CheckoutError", "cache_dir", "prepare"]
+from .cache import cache_dir
+
+__all__ = ["Checkout", "CheckoutError", "prepare"]
 
 
 class CheckoutError(RuntimeError):
@@ -24,16 +26,10 @@ class CheckoutError(RuntimeError):
 
 @dataclass(frozen=True)
 class Checkout:
+    """A clean checkout at ``commit``, its patches applied (a patch that does not apply raises instead)."""
+
     path: Path
     commit: str
-    patch_applied: bool | None
-
-
-def cache_dir() -> Path:
-    """Where clones live: ``$BENCHBENCH_CACHE`` or ``~/.cache/sphinx-benchbench``."""
-    base = os.environ.get("BENCHBENCH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sphinx-benchbench")
-    return Path(base)
 
 
 def _git(args: list[str], cwd: Path | None = None, timeout: float = 600) -> str:
@@ -67,12 +63,10 @@ def prepare(repository: str, ref: str, patches: list[str]) -> Checkout:
     _git(["checkout", "--quiet", "--force", "--detach", commit], path)
     _git(["reset", "--quiet", "--hard", commit], path)
     _git(["clean", "-fdxq"], path)
-    applied: bool | None = None
     for patch in patches:
         try:
             _git(["apply", "--check", patch], path)
         except CheckoutError as exc:
             raise CheckoutError(f"patch {os.path.basename(patch)} does not apply at {commit[:12]}: {exc}") from None
         _git(["apply", patch], path)
-        applied = True
-    return Checkout(path, commit, applied)
+    return Checkout(path, commit)

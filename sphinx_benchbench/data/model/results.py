@@ -47,7 +47,9 @@ class RunRecord:
     unstable: bool = _f(
         "Whether the runs disagree too much to be believed as they stand: a relative standard deviation over "
         "5 %, an outlier run (hyperfine's modified Z-score) or a run 50 % from the mean (pyperf).", False)
-    patch_applied: bool | None = _f("Whether every patch applied cleanly (``None``: no patch).")
+    patch_applied: bool | None = _f(
+        "Whether its patches were applied (``None``: it has none); a patch that does not apply fails the run, "
+        "so a measured result never says ``false``.")
     semantics: str | None = _f(
         "How the window was timed and cross-checked, in words: which timings were read and what they mean.")
     warnings: list[str] = _f("What the runner flagged, e.g. disagreement with the printed timing.", [])

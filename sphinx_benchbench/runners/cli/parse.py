@@ -32,13 +32,12 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ..commands.execute import Sample
-from ..logformats import FORMATS, LogFormatError, LogParser, Progress, make_parser
+from ..commands.execute import STAMPED, Sample
+from ..logformats import FORMATS, LogFormatError, LogParser, Reported, make_parser
 from ..sources.arrival import WindowError, measure_window
 
 __all__ = ["main", "parse_log"]
 
-_STAMP = re.compile(r"^\[\+(\d+(?:\.\d+)?)\] (.*)$")
 # A comment a person added to a saved log ('# source: ...'), not a tqdm bar drawn with '#' (bars have a '|').
 _COMMENT = re.compile(r"^#(?:\s|$)[^|]*$")
 
@@ -66,7 +65,7 @@ def _complete_part(line: str) -> str:
     return line[:at + 1] if at >= 0 else ""
 
 
-def _read_cut(parser: LogParser, text: str) -> tuple[Progress | None, str]:
+def _read_cut(parser: LogParser, text: str) -> tuple[Reported | None, str]:
     """Feed a cut last line's complete part, where the format can: its progress, and the warning to give."""
     head = "the log's last line has no line end (cut off?)"
     if not parser.reads_cut_lines:
@@ -91,7 +90,7 @@ def parse_log(path: Path, fmt: str, items: int, start: int, end: int, options: d
     stamped: list[Sample] = []
     seen: list[int] = []
     for n, line in enumerate(lines, 1):
-        match = _STAMP.match(line)
+        match = STAMPED.match(line)
         text = match.group(2) if match else line
         if text.startswith("=== run ") or text.startswith("$ ") or _COMMENT.match(text):
             if text.startswith("=== run ") and stamped:

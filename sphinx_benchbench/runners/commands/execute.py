@@ -28,7 +28,7 @@ from typing import IO
 from ..logformats import LogFormatError, LogParser
 from .supervise import GRACE, KEEPER
 
-__all__ = ["RunOutcome", "Sample", "run_commands"]
+__all__ = ["STAMPED", "RunOutcome", "Sample", "run_commands", "stamped"]
 
 #: Lines of output kept for failure messages, and the most characters of each (the log keeps them whole).
 TAIL_LINES = 20
@@ -40,6 +40,15 @@ MAX_LINE = 1 << 20
 QUIET_AFTER_EXIT = 120.0
 #: The same after a failed command, whose outcome is known already.
 QUIET_AFTER_FAILURE = 1.0
+
+
+#: A line of a run's log: the seconds since the run started, then the line as it arrived.
+STAMPED = re.compile(r"^\[\+(\d+(?:\.\d+)?)\] (.*)$")
+
+
+def stamped(seconds: float, text: str) -> str:
+    """A log line as :data:`STAMPED` reads it back (``runners.parse`` times saved logs by it)."""
+    return f"[+{seconds:.6f}] {text}\n"
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,7 @@ def run_commands(
         except ValueError as exc:
             return RunOutcome(False, f"cannot split command {command!r}: {exc}")
         if log:
-            log.write(f"[+{time.monotonic() - start:.6f}] $ {command}\n")
+            log.write(stamped(time.monotonic() - start, f"$ {command}"))
         try:
             child = _Child(argv, cwd, full_env)
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte or '=' in the environment
@@ -217,7 +226,7 @@ def run_commands(
             break
         if outcome.stopped:
             if log:
-                log.write(f"[+{time.monotonic() - start:.6f}] (stopped by the runner: the window has been read)\n")
+                log.write(stamped(time.monotonic() - start, "(stopped by the runner: the window has been read)"))
             break
         outcome.returncode = child.returncode
         if child.seconds is not None:
@@ -296,7 +305,7 @@ class _Reader:
         short = text if len(text) <= TAIL_WIDTH else f"{text[:TAIL_WIDTH // 2]} ... {text[-TAIL_WIDTH // 2:]}"
         outcome.tail.append(short)
         if self.log:
-            self.log.write(f"[+{now - self.start:.6f}] {text}\n")
+            self.log.write(stamped(now - self.start, text))
         if self.watch is not None and outcome.watched is None and (match := self.watch.search(text)):
             outcome.watched = match.groupdict()
         sample = None

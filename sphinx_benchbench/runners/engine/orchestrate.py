@@ -21,8 +21,9 @@ from typing import IO
 
 from ...data.loader import load_benchmark
 from ...data.model import Benchmark, Implementation
+from ..cache import cache_dir
 from ..capture import Environment, capture
-from ..checkout import CheckoutError, cache_dir, prepare
+from ..checkout import CheckoutError, prepare
 from ..commands.execute import run_commands
 from ..commands.progress import Progress
 from ..sources import Context, Failure, Run, Source, source_of
@@ -38,7 +39,6 @@ class Measured:
     runs: list[Run]
     environment: Environment
     commit: str | None
-    patch_applied: bool | None
     log_text: str
     items: int
     #: Runs made before the timed ones and not counted.
@@ -82,13 +82,13 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
     assert spec is not None
     source = source_of(bench, impl)
     src = impl.source
-    commit, patch_applied = None, None
+    commit = None
     if src and src.repository:
         try:
             checkout = prepare(src.repository, src.commit or src.ref or "HEAD", [p.file for p in impl.patches])
         except CheckoutError as exc:
             raise Failure(str(exc)) from None
-        base, commit, patch_applied = checkout.path, checkout.commit, checkout.patch_applied
+        base, commit = checkout.path, checkout.commit
     elif bench.definition.setup:
         base = work_folder(bench)
     else:
@@ -99,14 +99,14 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
         env["BENCHBENCH_WORK"] = str(work_folder(bench))
     try:
         return _measure_logged(bench, impl, source, base, env, timeout or spec.timeout, repeat, progress,
-                               shared or SharedSetup(), commit, patch_applied)
+                               shared or SharedSetup(), commit)
     except OSError as exc:  # the run's own log could not be written: a full disk, a file-size limit
         raise Failure(f"cannot write the run's log: {exc.strerror or exc}") from None
 
 
 def _measure_logged(bench: Benchmark, impl: Implementation, source: Source, base: Path, env: dict[str, str],
                     seconds: float, repeat: int, progress: Progress, shared: SharedSetup,
-                    commit: str | None, patch_applied: bool | None) -> Measured:
+                    commit: str | None) -> Measured:
     """The set-up and the runs, their output logged to a temporary file kept only when they fail."""
     spec = impl.run
     assert spec is not None
@@ -126,7 +126,7 @@ def _measure_logged(bench: Benchmark, impl: Implementation, source: Source, base
             # Only what it declares: python and its packages when it names packages, probed programs.
             environment = capture(python=python if spec.packages else None, packages=spec.packages, env=env,
                                   versions=spec.versions, cwd=str(cwd))
-            return Measured(runs, environment, commit, patch_applied, log_path.read_text("utf-8"),
+            return Measured(runs, environment, commit, log_path.read_text("utf-8"),
                             source.items() or 1, source.warmup)
         except Failure as failure:
             _keep_log(log, log_path, impl, failure)

@@ -22,8 +22,8 @@ from pathlib import Path
 from ...data.loader import BENCHMARK_FILE
 from ...data.model import Benchmark, Implementation, VersionProbe
 from ...data.yamlsource import DataError, load_yaml
+from ..cache import cache_dir
 from ..capture import capture_hardware
-from ..checkout import cache_dir
 from ..sources import source_of
 
 __all__ = [

@@ -70,7 +70,7 @@ def to_result(bench: Benchmark, impl: Implementation, measured: Measured, now: d
             own_window_seconds=own_window if any(s is not None for s in own_window) else [],
             spread=None if spread is None else round(spread, 6),
             unstable=bool(summary.unstable),
-            patch_applied=measured.patch_applied,
+            patch_applied=True if impl.patches else None,  # a patch that does not apply fails the run
             semantics=runs[0].semantics,
             warnings=warnings,
         ),

@@ -95,7 +95,7 @@ def finish_job(data: Path, job: slurm.Job, state: str) -> Outcome:
     if state != "DONE":
         return _failed(job, f"job {job.job_id} ended {state}")
     try:
-        returned = slurm.outcome(job)
+        returned = slurm.returned(job)
     except RuntimeError as exc:
         returned = Failure(f"crashed: {exc}", slurm.log_tail(job))
     if isinstance(returned, Failure):

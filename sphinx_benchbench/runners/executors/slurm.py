@@ -32,9 +32,9 @@ from typing import Any
 
 import yaml
 
-from ..checkout import cache_dir
+from ..cache import cache_dir
 
-__all__ = ["ClusterOptions", "Job", "Measure", "cancel", "collect", "load_options", "outcome", "submit", "wait"]
+__all__ = ["ClusterOptions", "Job", "Measure", "cancel", "collect", "load_options", "returned", "submit", "wait"]
 
 #: What a job runs: ``(data, benchmark, implementation, repeat, timeout)`` to a measurement or a failure.
 Measure = Callable[[str, str, str, int, float | None], Any]
@@ -181,7 +181,7 @@ def slurm_state(job: Job) -> str:
     return ""
 
 
-def outcome(job: Job) -> Any:
+def returned(job: Job) -> Any:
     """What the job's function returned; raises ``RuntimeError`` (the last line of the job's traceback)
     when it crashed instead, which the engine's function never does on purpose."""
     try:

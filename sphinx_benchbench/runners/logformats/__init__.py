@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import LogFormatError, LogParser, Progress, Reading, Timing
+from .base import LogFormatError, LogParser, Reading, Reported, Timing
 from .detectron import DetectronParser
 from .detectron2 import Detectron2Parser
 from .generic import GenericParser
@@ -34,8 +34,8 @@ __all__ = [
     "LogParser",
     "MMDetectionParser",
     "MaskRCNNBenchmarkParser",
-    "Progress",
     "Reading",
+    "Reported",
     "SimpleDetParser",
     "TensorpackParser",
     "Timing",

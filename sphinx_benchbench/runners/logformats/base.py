@@ -6,7 +6,7 @@ A parser reads one run's output line by line and answers two questions:
   this line?  The runner stamps each line on arrival, so this count is all
   the live measurement needs.  ``iteration`` is always the number of
   *completed* iterations, counted from 1 and global across epochs; a parser
-  returns a :class:`Progress` only when the count advances, and raises
+  returns a :class:`Reported` only when the count advances, and raises
   :class:`LogFormatError` (quoting the line) rather than guess.
 * :meth:`LogParser.timing` -- what do the implementation's own printed
   timings say?  Each format prints something different under the same word
@@ -41,8 +41,8 @@ __all__ = [
     "LogFormatError",
     "LogParser",
     "Printed",
-    "Progress",
     "Reading",
+    "Reported",
     "Timing",
     "clean",
     "cumulative_origin",
@@ -52,7 +52,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Progress:
+class Reported:
     """What one line says about progress: ``iteration`` completed iterations, from 1, global."""
 
     iteration: int
@@ -199,10 +199,10 @@ class LogParser:
         self._other_ranks = 0
         self._unread: str | None = None
 
-    def feed(self, line: str, *, cut: bool = False) -> Progress | None:
+    def feed(self, line: str, *, cut: bool = False) -> Reported | None:
         """Read one line (already split on ``\\n`` and ``\\r``, without its ending).
 
-        Returns a :class:`Progress` when the line reports a count higher than
+        Returns a :class:`Reported` when the line reports a count higher than
         any before, ``None`` when it reports nothing new, and raises
         :class:`LogFormatError` when it cannot be read without guessing.
         ``cut``: the line lost its end (a log cut off), and ``line`` holds only
@@ -245,7 +245,7 @@ class LogParser:
             self._stamps.append((iteration, *stamp))
         elif self._stamps:  # a line without its time, or time going backwards: stop trusting them
             self._stamps.append((iteration, math.nan, math.nan))
-        return Progress(iteration)
+        return Reported(iteration)
 
     def unrecognised(self) -> str:
         """Why no progress line was read, for a refusal: the format, other ranks' lines, a look-alike line."""
