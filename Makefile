@@ -32,11 +32,19 @@ slurm:
 hyperfine:
 	@sh tools/ensure-hyperfine.sh
 
+# The suite under coverage, child processes included (pyproject.toml's [tool.coverage.run]);
+# the figure is printed at the end.
+COVERAGE_DIR := $(CURDIR)/.coverage-data
+
 test: $(STAMP) browser slurm hyperfine
-	$(BIN)/python -m pytest
+	@rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	BENCHBENCH_COVERAGE_DIR=$(COVERAGE_DIR) $(BIN)/coverage run -m pytest
+	@BENCHBENCH_COVERAGE_DIR=$(COVERAGE_DIR) $(BIN)/coverage combine -q
+	@BENCHBENCH_COVERAGE_DIR=$(COVERAGE_DIR) $(BIN)/coverage report --format=total | \
+		sed 's/^/coverage of sphinx_benchbench and runners, child processes included: /; s/$$/%/'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf docs/_build
+	rm -rf docs/_build .coverage-data
