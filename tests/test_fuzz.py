@@ -82,7 +82,7 @@ def render_everything(data: Path) -> None:
         stale = find_stale(bench, [r.result for t in tables for r in t.rows],
                            merge_policy(policy, bench.definition.staleness), {"torch": "2.5"})
         ids = iter(range(10**6))
-        renderer = Renderer(bench, tables, lambda p: p, lambda n, ids=ids: f"{n}-{next(ids)}",
+        renderer = Renderer(bench, tables, lambda n, ids=ids: f"{n}-{next(ids)}",
                             stale={id(s.result): s for s in stale if s.reasons})
         for part in PARTS:
             for node in getattr(renderer, part)():

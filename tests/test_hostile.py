@@ -10,11 +10,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+from .conftest import REPO
 
 SECRET = "TOP SECRET, outside the data folder"
 
@@ -179,3 +185,123 @@ def test_no_symlink_in_the_data_leads_the_build_out(tmp_path: Path) -> None:
     """Guard for the tests above: they need symlinks to be creatable here."""
     (tmp_path / "t").symlink_to(tmp_path)
     assert os.path.islink(tmp_path / "t")
+
+
+def _results(src: Path) -> Path:
+    return sorted((src / "data/toy/results").glob("*.yaml"))[-1]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+#: Data the YAML layer accepts that once crashed every builder, ``check`` and ``--list`` (report F11, F13).
+CRASHERS = {
+    "hex-integer": ("value: 6.0", "value: 0x" + "f" * 3600, "a number of over 4000 digits is too large"),
+    "binary-sample": ("samples: [2.0, 2.2, 1.8]", "samples: [0b" + "1" * 5000 + "]", "digits is too large"),
+    "huge-version": ('toylib: "1.1"', 'toylib: "' + "9" * 5000 + '"', None),
+    "overflowing-sum": ("samples: [2.0, 2.2, 1.8]", "samples: [1.7e+308, 1.0e+300, 1.79e+308]",
+                        "is too large to be a measurement"),
+    "huge-value": ("value: 6.0", "value: 1.0e+308", "is too large to be a measurement"),
+}
+
+
+@pytest.mark.parametrize("builder", ["html", "text", "latex"])
+@pytest.mark.parametrize("kind", sorted(CRASHERS))
+def test_accepted_yaml_that_crashed_builds_is_a_warning(make_app: Callable[..., SphinxTestApp],
+                                                        project: Callable[..., Path], kind: str,
+                                                        builder: str) -> None:
+    src = project()
+    old, new, words = CRASHERS[kind]
+    _replace(_results(src), old, new)
+    app = make_app(builder, srcdir=src)
+    app.build()  # a traceback fails the test
+    warnings = app.warning.getvalue()
+    if words:
+        assert f"{_results(src)}:" in warnings and words in warnings, warnings
+    out = "\n".join(p.read_text(errors="replace") for p in site_files(app) if p.suffix in (".tex", ".txt"))
+    assert "inf," not in out and "(inf" not in out
+
+
+@pytest.mark.parametrize("kind", sorted(CRASHERS))
+def test_check_and_the_runner_list_say_it_in_a_line(project: Callable[..., Path], kind: str) -> None:
+    src = project()
+    old, new, _ = CRASHERS[kind]
+    _replace(_results(src), old, new)
+    for args in (["-m", "sphinx_benchbench", "check", str(src / "data")],
+                 ["-m", "runners.run", "--list", "--data", str(src / "data")]):
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert "Traceback" not in done.stderr + done.stdout, (args, done.stderr)
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+@pytest.mark.parametrize(("where", "old", "new"), [
+    ("bench", "name: Tie A", 'name: "Tie \\e[31mA"'),
+    ("bench", "name: Tie A", 'name: "Tie \\u202eA"'),
+    ("bench", "name: Tie A", 'name: "Tie \\x08A"'),
+    ("bench", "- id: slow", '- "\\e[2J\\e[1;31mFAKE ERROR\\e[0m": 1\n    id: slow'),
+])
+def test_control_characters_written_as_escapes_are_refused(make_app: Callable[..., SphinxTestApp],
+                                                           project: Callable[..., Path], where: str,
+                                                           old: str, new: str) -> None:
+    """F16: raw control bytes were refused, their YAML escapes reached the page, the CSV, the terminal."""
+    src = project()
+    _replace(src / "data/toy/benchmark.yaml", old, new)
+    app, warnings = build(make_app, src)
+    assert "the control character U+" in warnings, warnings
+    assert "\x1b" not in strip_colors(warnings) and "\u202e" not in warnings
+    for path in site_files(app):
+        if path.suffix not in (".html", ".csv", ".json", ".txt", ".js"):
+            continue  # objects.inv and images are binary
+        text = path.read_text(errors="replace")
+        assert "\x1b" not in text and "\x08" not in text and "\u202e" not in text, path
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_a_patch_with_terminal_colours_is_refused(make_app: Callable[..., SphinxTestApp],
+                                                  project: Callable[..., Path]) -> None:
+    src = project()
+    patch = src / "data/toy/patches/fix.diff"
+    patch.write_text("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-\x1b[31mold\x1b[m\n+\x1b[32mnew\x1b[m\n")
+    app, warnings = build(make_app, src)
+    assert f"patch {patch.name} contains the control character U+001B" in warnings, warnings
+    assert not [p for p in site_files(app) if p.suffix == ".html" and "\x1b" in p.read_text()]
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_a_url_with_a_backtick_is_refused(make_app: Callable[..., SphinxTestApp], project: Callable[..., Path]) -> None:
+    """F14: a backtick in a link passed the URL pattern and stopped the PDF build."""
+    src = project()
+    _replace(src / "data/logos.yaml", "https://alpha.example.org/", "https://alpha.example.org/`x`")
+    _, warnings = build(make_app, src)
+    assert "is not an http(s) address" in warnings, warnings
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_a_fifo_named_like_a_results_file_does_not_hang_the_build(make_app: Callable[..., SphinxTestApp],
+                                                                  project: Callable[..., Path]) -> None:
+    """F18: open() of a FIFO waits for a writer forever; the build, check and --list hung."""
+    src = project()
+    fifo = src / "data/toy/results/zz-fifo.yaml"
+    os.mkfifo(fifo)
+    _, warnings = build(make_app, src)  # the suite's timeout is the hang detector
+    assert f"{fifo}: WARNING: is not a regular file" in warnings, warnings
+    done = subprocess.run([sys.executable, "-m", "sphinx_benchbench", "check", str(src / "data")],
+                          capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert "is not a regular file" in done.stdout + done.stderr
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_an_implementation_id_cannot_take_an_anchor_of_the_page(make_app: Callable[..., SphinxTestApp],
+                                                                project: Callable[..., Path]) -> None:
+    """F17: the box of implementation 'alpha' of 'toy' had the id of a later heading 'toy-alpha'."""
+    src = project()
+    with open(src / "index.rst", "a", encoding="utf-8") as f:
+        f.write("\n\ntoy-alpha\n---------\n\nA later section.\n\n.. _toy-slow:\n\nA target.\n")
+    app, _ = build(make_app, src)
+    page = (Path(app.outdir) / "index.html").read_text()
+    assert page.count('id="toy-alpha"') == 1 and page.count('id="toy-slow"') == 1
+    assert re.search(r'<section id="toy-alpha">\s*<h2>toy-alpha', page), "the heading keeps its anchor"
+    assert 'class="bb-impl docutils container" id="toy-alpha-2"' in page

@@ -289,13 +289,16 @@ def test_one_invalid_sample_drops_the_whole_result(data: Path) -> None:
 
 
 @pytest.mark.parametrize("statistic", ["mean", "median"])
-def test_a_statistic_that_is_not_finite_drops_the_result(data: Path, statistic: str) -> None:
+def test_samples_too_large_for_their_statistic_drop_the_result(data: Path, statistic: str) -> None:
+    """Finite samples whose mean overflows (fmean raised OverflowError in every builder) are refused."""
     edit(data / BENCH, "  decimals: 1", f"  decimals: 1\n  statistic: {statistic}")
     path = data / RESULTS
-    edit(path, "samples: [2.0, 2.2, 1.8]", "samples: [1.7e+308, 1.7e+308]")
+    edit(path, "samples: [2.0, 2.2, 1.8]", "samples: [1.7e+308, 1.0e+300]")
     bench, problems = load_benchmark(data, "toy")
+    line = line_of(path, '1.7e+308')
     assert [str(p) for p in problems] == [
-        f"{path}:{line_of(path, '1.7e+308')}: the {statistic} of the samples is not a finite number; ignored"]
+        f"{path}:{line}: results[0].samples[0]: 1.7e+308 is too large to be a measurement (over 1e+300)",
+        f"{path}:{line}: results[0].samples is invalid, so this result is ignored"]
     assert [r.value for r in rank(bench)[0].rows] == [3.0, 3.0, 6.0, 9.0], "alpha's older result instead"
     assert check_main([str(data)]) == 1
 
@@ -347,13 +350,14 @@ def test_no_symlink_leads_out_of_the_data_folder(data: Path, tmp_path: Path, rel
 def test_logo_twin_outside_the_data_folder_is_refused(data: Path, tmp_path: Path) -> None:
     (tmp_path / "outside").mkdir()
     bench, _ = load_benchmark(data, "toy")
-    assert bench.twinned == {str(data / "logos/alpha.svg")}, "alpha.png is its twin"
+    assert [i.mime for i in bench.images["alpha"]] == ["image/svg+xml", "image/png"], "alpha.png is its twin"
     _link_out(data, tmp_path / "outside", "logos/alpha.png")
     bench, problems = load_benchmark(data, "toy")
     logos = data / "logos.yaml"
-    assert f"{logos}:{line_of(logos, 'alpha.svg')}: logos.alpha.image: alpha.png beside alpha.svg points " \
-        "outside the data folder (through a symbolic link); using the SVG alone" in map(str, problems)
-    assert bench.twinned == set()
+    assert f"{logos}:{line_of(logos, 'alpha.svg')}: logos.alpha.image: its twin alpha.png points " \
+        "outside the data folder (through a symbolic link); builders that cannot show SVG show the name" \
+        in map(str, problems)
+    assert [i.mime for i in bench.images["alpha"]] == ["image/svg+xml"]
 
 
 def test_symlinks_inside_the_data_folder_are_followed(data: Path) -> None:
@@ -365,7 +369,7 @@ def test_symlinks_inside_the_data_folder_are_followed(data: Path) -> None:
     bench, problems = load_benchmark(data, "toy")
     assert problems == []
     assert set(bench.hardware) == {"box", "gpu"}
-    assert bench.twinned == {str(data / "logos/alpha.svg")}
+    assert bench.images["alpha"][1].data == (data / "shared/alpha.png").read_bytes()
 
 
 @pytest.mark.parametrize("name", ["nope", "../data", "toy/../toy", "", "/etc"])

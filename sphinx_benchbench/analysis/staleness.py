@@ -118,7 +118,7 @@ def _installed(package: str) -> str | None:
 def _parse(text: str) -> Version | None:
     try:
         return Version(text)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: a version of over 4300 digits
         return None
 
 

@@ -31,6 +31,7 @@ T = TypeVar("T")
 
 #: Largest integer accepted in data (2**53: the last one a float holds exactly).
 _LARGEST = 2**53
+_LARGEST_FLOAT = 1e300
 #: Characters Sphinx (and glob) would expand in an image path: it globs ``stem.*`` and its candidates.
 _GLOB = re.compile(r"[*?\[\]]")
 _MISSING = object()
@@ -173,7 +174,9 @@ class Converter:
     def scalar(self, tp: Any, value: Any, line: int, what: str) -> Any:
         if tp in (int, float) and isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
             # Beyond this no count or measurement is meaningful, and floats stop holding integers.
-            self.problem(line, f"{what}: a number of {len(str(abs(value)))} digits is too large")
+            # str() of an integer over 4300 digits raises (a hex literal in YAML has no such limit).
+            digits = str(len(str(abs(value)))) if value.bit_length() < 14_000 else "over 4000"
+            self.problem(line, f"{what}: a number of {digits} digits is too large")
             raise _Invalid
         if tp is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -181,6 +184,10 @@ class Converter:
             self.bad(line, what, tp, value)
         if tp is float and not math.isfinite(value):
             self.problem(line, f"{what}: {value} is not a finite number")
+            raise _Invalid
+        if tp is float and abs(value) > _LARGEST_FLOAT:
+            # No measurement is this large, and sums, means and chart scales of such values overflow.
+            self.problem(line, f"{what}: {value!r} is too large to be a measurement (over {_LARGEST_FLOAT:g})")
             raise _Invalid
         if tp is str and not value.strip():
             self.problem(line, f"{what}: must not be empty")

@@ -19,6 +19,7 @@ import re
 from typing import TypeVar
 
 from .convert import Converter
+from .images import TWIN_TYPES, Image, ImageProblem, read_image
 from .model import (
     Benchmark,
     BenchmarkFile,
@@ -33,8 +34,7 @@ from .model import (
     statistic_of,
 )
 from .paths import OUTSIDE, inside
-from .svg import svg_problem
-from .yamlsource import DataError, load_yaml
+from .yamlsource import DataError, load_yaml, not_text
 
 __all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
 
@@ -42,8 +42,6 @@ BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
 HARDWARE_FILE = "hardware.yaml"
 RESULTS_DIR = "results"
-#: Twins of an SVG logo that builders which cannot show SVG (LaTeX) use instead.
-RASTER_OR_PDF = (".png", ".pdf", ".jpg", ".jpeg", ".gif")
 T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -111,7 +109,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
     if not _NAME.match(name) or not os.path.isfile(path):
         known = ", ".join(list_benchmarks(root)) or "none"
         return None, [DataError(root, None, f"unknown benchmark {name!r} (known: {known})")]
-    logos: dict[str, Logo] = _safe_logos(load, load.registry(LOGOS_FILE, LogosFile, "logos"))
+    logos, images = _logo_images(load, load.registry(LOGOS_FILE, LogosFile, "logos"))
     hardware: dict[str, Hardware] = load.registry(HARDWARE_FILE, HardwareFile, "hardware")
     definition: BenchmarkFile | None = load.file(BenchmarkFile, path)
     if definition is None:
@@ -120,7 +118,6 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
     patch_text = _read_patches(load, definition)
     results = _load_results(load, folder, definition, hardware)
     load.files.extend(sorted(patch_text))
-    twinned = _twinned_logos(load, logos)
     bench = Benchmark(
         id=name,
         folder=folder,
@@ -131,7 +128,7 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
         patch_text=patch_text,
         files=load.files,
         where=load.where,
-        twinned=twinned,
+        images=images,
     )
     return bench, load.problems
 
@@ -182,51 +179,52 @@ def _read_patches(load: _Load, definition: BenchmarkFile) -> dict[str, str]:
         for patch in impl.patches:
             try:
                 with open(patch.file, encoding="utf-8", newline="") as f:
-                    texts[patch.file] = f.read()
+                    text = f.read()
             except (OSError, UnicodeDecodeError) as exc:
                 load.problem(patch, f"{impl.id}: cannot read patch {os.path.basename(patch.file)}: {exc}", "file")
+                continue
+            bad = not_text(text.replace("\f", ""))  # a form feed is text in source code
+            if bad:
+                load.problem(patch, f"{impl.id}: patch {os.path.basename(patch.file)} contains {bad} (terminal "
+                             "colours? write it with git diff --no-color); it is not shown", "file")
+                continue
+            texts[patch.file] = text
     return texts
 
 
-def _safe_logos(load: _Load, logos: dict[str, Logo]) -> dict[str, Logo]:
-    """Logos without SVG images that could run code on the site's origin (see :mod:`.svg`)."""
-    out = {}
-    for logo_id, logo in logos.items():
-        if logo.image and os.path.splitext(logo.image)[1].lower() == ".svg":
-            problem = svg_problem(logo.image)
-            if problem:
-                load.problem(logo, f"logos.{logo_id}.image: {os.path.basename(logo.image)} {problem}; it is not "
-                             "published (only plain drawings are), the name is shown instead", "image")
-                logo = load.replace(logo, image=None, url=None)
-        out[logo_id] = logo
-    return out
+def _logo_images(load: _Load, logos: dict[str, Logo]) -> tuple[dict[str, Logo], dict[str, tuple[Image, ...]]]:
+    """Read and check every logo's image (:mod:`.images`) and an SVG's twins of the same stem.
 
-
-def _twinned_logos(load: _Load, logos: dict[str, Logo]) -> set[str]:
-    """SVG logo images with a raster or PDF twin (same stem) that builders may use instead.
-
-    The directive then names the image ``stem.*`` and Sphinx picks a candidate
-    among *every* file of that stem, so all of them must be inside the data
-    folder; otherwise the SVG is used alone and the twin is reported.
+    A logo whose image is refused keeps only its name (and loses a remote
+    ``url`` too: the image was meant to be shown, not something else); a
+    refused twin is left out, so builders that needed it show the name.
     """
-    out: set[str] = set()
+    out: dict[str, Logo] = {}
+    images: dict[str, tuple[Image, ...]] = {}
     for logo_id, logo in logos.items():
-        if not logo.image or os.path.splitext(logo.image)[1].lower() != ".svg":
+        out[logo_id] = logo
+        if not logo.image:
             continue
-        stem = os.path.splitext(logo.image)[0]
-        if glob.has_magic(stem):  # Sphinx globs 'stem.*' unescaped: it would find other files than these
+        load.files.append(logo.image)
+        try:
+            found = [read_image(load.root, logo.image)]
+        except ImageProblem as exc:
+            load.problem(logo, f"logos.{logo_id}.image: {os.path.basename(logo.image)} {exc}; it is not published, "
+                         "the name is shown instead", "image")
+            out[logo_id] = load.replace(logo, image=None, url=None)
             continue
-        siblings = sorted(p for p in glob.glob(glob.escape(stem) + ".*") if p != logo.image)
-        outside = [p for p in siblings if not inside(load.root, p)]
-        if outside:
-            names = ", ".join(os.path.basename(p) for p in outside)
-            svg = os.path.basename(logo.image)
-            load.problem(logo, f"logos.{logo_id}.image: {names} beside {svg} {OUTSIDE}; using the SVG alone",
-                         "image")
-        elif any(os.path.splitext(p)[1].lower() in RASTER_OR_PDF for p in siblings):
-            out.add(logo.image)
-            load.files.extend(siblings)
-    return out
+        stem, ext = os.path.splitext(logo.image)
+        for twin in (stem + t for t in TWIN_TYPES if ext.lower() == ".svg"):
+            if not os.path.lexists(twin):
+                continue
+            load.files.append(twin)
+            try:
+                found.append(read_image(load.root, twin))
+            except ImageProblem as exc:
+                load.problem(logo, f"logos.{logo_id}.image: its twin {os.path.basename(twin)} {exc}; "
+                             "builders that cannot show SVG show the name", "image")
+        images[logo_id] = tuple(found)
+    return out, images
 
 
 def _load_results(

@@ -13,12 +13,14 @@ quietly accept or choke on: duplicate keys, non-standard tags such as
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml", "not_text"]
 
 #: Upper bound on values built from one file, aliases expanded.  Real data files
 #: hold a few hundred; a "billion laughs" document is stopped here, cheaply.
@@ -135,6 +137,9 @@ class _Builder:
                 "safely and hold only strings, numbers, booleans, lists and mappings",
             )
         if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
+            bad = not_text(node.value)
+            if bad:
+                return Unreadable(f"contains {bad}, which is not text")
             return node.value
         try:
             return self.constructor.construct_object(node)
@@ -169,6 +174,9 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 raise self.error(key_node, "mapping keys must be plain text")
             key = key_node.value
+            bad = not_text(key)
+            if bad:  # a key is echoed in messages ("unknown key"): it must not reach a terminal raw
+                raise self.error(key_node, f"a key contains {bad}, which is not text")
             if key in out.key_lines:
                 raise self.error(
                     key_node,
@@ -195,10 +203,17 @@ class _Builder:
 def _read(path: str) -> str:
     """The file's text, refusing what is too large or not UTF-8 (with the line of the bad byte)."""
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: a FIFO named like a data file must not hang the build waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise DataError(path, None, "is a folder, not a file" if stat.S_ISDIR(mode) else "is not a regular file")
+    try:
+        with os.fdopen(fd, "rb") as f:
             data = f.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise DataError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
@@ -216,6 +231,18 @@ def _position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character index."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+#: Characters that are not text, which YAML's escapes ("\e", "\x08") let through: C0 and C1
+#: controls but tab and line breaks (they colour terminals, clear screens and stop pdflatex),
+#: and the bidirectional overrides and isolates that make text read other than it is.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def not_text(text: str) -> str | None:
+    """The first character of ``text`` that is not text, named (``the control character U+001B``)."""
+    bad = _NOT_TEXT.search(text)
+    return f"the control character U+{ord(bad.group()):04X}" if bad else None
 
 
 def _short(tag: str) -> str:

@@ -202,12 +202,12 @@ def visit_chart_latex(self: Any, node: chart) -> None:
         top = max([r.get("high") or r["value"] for r in spec["rows"]] + [1e-12])
         for n, row in enumerate(spec["rows"]):
             y = -0.6 * n
-            w = 8 * row["value"] / top
+            w = 8 * (row["value"] / top)
             lines.append(rf"\node[anchor=east] at (0,{y:.2f}) {{{_tex(row['label'])}}};")
             lines.append(rf"\fill[blue!{35 if row.get('stale') else 60}] (0.1,{y - 0.2:.2f}) rectangle "
                          rf"({0.1 + w:.2f},{y + 0.2:.2f});")
             if row.get("low") is not None and row.get("high") is not None:
-                a, b = 0.1 + 8 * row["low"] / top, 0.1 + 8 * row["high"] / top
+                a, b = 0.1 + 8 * (row["low"] / top), 0.1 + 8 * (row["high"] / top)
                 lines.append(rf"\draw ({a:.2f},{y:.2f}) -- ({b:.2f},{y:.2f});")
             label = _value(spec, row["value"]) + (" (stale)" if row.get("stale") else "")
             lines.append(rf"\node[anchor=west] at ({0.2 + w:.2f},{y:.2f}) {{{_tex(label)}}};")
@@ -236,7 +236,7 @@ def visit_chart_text(self: Any, node: chart) -> None:
         top = max([r["value"] for r in spec["rows"]] + [1e-12])
         width = max(len(r["label"]) for r in spec["rows"])
         for row in spec["rows"]:
-            bar = "#" * max(1, round(40 * row["value"] / top))
+            bar = "#" * max(1, round(40 * (row["value"] / top)))
             stale = " (stale)" if row.get("stale") else ""
             self.add_text(f"{row['label']:<{width}} {bar} {_value(spec, row['value'])}{stale}\n")
     self.add_text(f"[{node['alt']}]\n")

@@ -104,7 +104,7 @@ class BenchmarkTableDirective(SphinxDirective):
                 self.warn(f"baseline {baseline!r} has the value 0{on}: no relative column (nothing can be "
                           "relative to 0)")
         stale = self.stale(bench, [row.result for table in tables for row in table.rows])
-        renderer = Renderer(bench, tables, self.image_uri, self.new_id, impl_ids, stale)
+        renderer = Renderer(bench, tables, self.new_id, impl_ids, stale)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
         # Data is shown as written: no smart quotes in an asv case "label='a'" or a command's quotes.
         container["support_smartquotes"] = False
@@ -192,11 +192,6 @@ class BenchmarkTableDirective(SphinxDirective):
             if bench.implementation(impl_id) is None:
                 self.warn(f"{impl_id!r} is not an implementation of {bench.id!r}")
         return wanted
-
-    def image_uri(self, path: str) -> str:
-        """The URI of an image file (or ``stem.*``) relative to this document."""
-        docdir = os.path.dirname(self.env.doc2path(self.env.docname))
-        return os.path.relpath(path, docdir).replace(os.sep, "/")
 
     def new_id(self, name: str) -> str:
         """An id unique within the document, stable across rebuilds."""

@@ -11,6 +11,7 @@ from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .downloads import setup_downloads
 from .html import setup_html
+from .ids import setup_ids
 from .logos import setup_logos
 from .report import setup_report
 
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_report(app)
     setup_html(app)
     setup_logos(app)
+    setup_ids(app)
     setup_dependencies(app)
     setup_charts(app)
     setup_downloads(app)

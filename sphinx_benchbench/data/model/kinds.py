@@ -38,7 +38,9 @@ __all__ = [
 #: Patterns shared by the validator and the JSON Schema.
 IDENT_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$"
-URL_PATTERN = r"^https?://[^\s<>\"]+$"
+#: Only the characters RFC 3986 allows in a URI (others percent-encoded): no quote, backtick,
+#: space or control character that could end an attribute or stop a LaTeX build.
+URL_PATTERN = r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$"
 ENV_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 

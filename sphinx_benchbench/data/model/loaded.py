@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from ..images import Image
 from .benchmark import BenchmarkFile, Implementation
 from .registries import Hardware, Logo
 from .results import Result
@@ -44,8 +45,8 @@ class Benchmark:
     patch_text: dict[str, str]
     files: list[str]
     where: dict[int, Located] = field(default_factory=dict)
-    #: SVG logo images (paths) whose raster or PDF twins are inside the data folder.
-    twinned: set[str] = field(default_factory=set)
+    #: Each logo's checked images by id: its own first, then an SVG's twins (PDF, PNG, ...).
+    images: dict[str, tuple[Image, ...]] = field(default_factory=dict)
 
     def locate(self, obj: object) -> Located | None:
         return self.where.get(id(obj))

@@ -17,12 +17,14 @@ class Logo:
 
     name: str = _req("Name of the project or framework; the image's alt text.")
     image: FilePath | None = _f(
-        "Local image file, relative to ``logos.yaml``.  Copied into the build, so "
-        "offline builds and PDFs show it.  Put a PNG or PDF next to an SVG with the "
-        "same stem and builders that cannot show SVG (LaTeX) use that instead; without "
-        "one they show the name."
+        "Local image file, relative to ``logos.yaml``: SVG, PNG, JPEG, GIF or PDF, at "
+        "most 512 KiB, checked by its content (an SVG must be plain drawing).  Embedded "
+        "in the page, so offline builds and PDFs show it.  Put a PNG or PDF next to an SVG "
+        "with the same stem and builders that cannot show SVG (LaTeX) use that instead; "
+        "without one they show the name."
     )
-    url: Url | None = _f("Remote image address, used only when there is no local ``image``.")
+    url: Url | None = _f("Remote image address, used only when there is no local ``image``; shown by "
+                         "HTML builds, never downloaded by a build (LaTeX, EPUB and Texinfo show the name).")
     link: Url | None = _f("Where the logo links to (the project's home page).")
 
 

@@ -76,13 +76,11 @@ def code_block(content: str, language: str) -> nodes.literal_block:
 class Page:
     """The state every part reads: the benchmark, its ranked tables and the document's services.
 
-    :param image_uri: turns an image file's path into a URI for the current document.
     :param new_id: returns an id unique in the document for the given name.
     """
 
     bench: Benchmark
     tables: list[Table]
-    image_uri: Callable[[str], str]
     new_id: Callable[[str], str]
     #: Implementations the directive shows (``None``: all).
     impl_ids: list[str] | None = None

@@ -8,6 +8,7 @@ import shlex
 from docutils import nodes
 
 from ...data.model import Implementation, Patch, Result, software_name
+from ..ids import YIELDS
 from .base import COLLAPSIBLE, Page, code_block, link, month, provenance_words, text
 
 __all__ = ["DetailsPart"]
@@ -28,6 +29,7 @@ class DetailsPart(Page):
     def _impl(self, impl: Implementation, result: Result | None) -> nodes.container:
         box = nodes.container(classes=["bb-impl"])
         box["ids"].append(self.new_id(f"{self.bench.id}-{impl.id}"))
+        box[YIELDS] = True
         box += self._lead(impl)
         for step in impl.setup:
             box += nodes.paragraph("", (step.purpose or "Prepare") + ":")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from docutils import nodes
 
 from ...analysis.ranking import Row, Table
-from ...data.model import Implementation, Logo
+from ...data.model import Implementation
 from ..downloads import make_downloads
-from ..logos import LOGO_CLASSES, SOURCE
+from ..logos import LOGO_CLASSES, SOURCE, VARIANTS
 from .base import LOGO_HEIGHT, Page, joined, link, plain_text, text
 
 __all__ = ["TablePart"]
@@ -117,33 +116,32 @@ class TablePart(Page):
             row += nodes.entry("", nodes.paragraph("", "", *content))
         return row
 
-    def _image(self, logo: Logo, classes: list[str]) -> nodes.Node | None:
+    def _image(self, logo_id: str, classes: list[str]) -> nodes.Node | None:
         """The logo's image, or ``None`` when it has none.
 
-        An SVG with a raster or PDF twin is named ``stem.*``, so each builder
-        picks the format it can show (the loader checked every such file).
+        The checked bytes are embedded (see :mod:`...data.images`), each of the
+        logo's images as a variant; :mod:`..logos` picks the one the builder shows.
         """
-        uri = logo.url
-        if logo.image:
-            twinned = logo.image in self.bench.twinned
-            uri = self.image_uri(os.path.splitext(logo.image)[0] + ".*" if twinned else logo.image)
+        logo = self.bench.logos[logo_id]
+        variants = [(image.mime, image.data_uri()) for image in self.bench.images.get(logo_id, ())]
+        uri = variants[0][1] if variants else logo.url
         if not uri:
             return None
-        # Not linked to the image file, as Sphinx links scaled images: an SVG opened
-        # from the site's own origin would run any script it holds.
+        # Not linked to the image, as Sphinx links scaled images: the logo stays part of the page.
         image = nodes.image(uri=uri, alt=logo.name, height=LOGO_HEIGHT, classes=[*classes, "no-scaled-link"])
+        if variants:
+            image[VARIANTS] = variants
         where = self.bench.locate(logo)
         if where is not None:
-            image[SOURCE] = str(where.at("image"))  # for the warning of builders that cannot show SVG
+            image[SOURCE] = str(where.at("image" if logo.image else "url"))
         return link([image], logo.link)
 
     def _label(self, impl: Implementation) -> list[nodes.Node]:
         logos = self.bench.logos
-        logo = logos.get(impl.logo) if impl.logo else None
-        image = self._image(logo, [LOGO_CLASSES[0]]) if logo else None
+        image = self._image(impl.logo, [LOGO_CLASSES[0]]) if impl.logo in logos else None
         out = [image or link(impl.table_label, impl.link)]
         for fw in impl.frameworks:
-            icon = self._image(logos[fw], [LOGO_CLASSES[1]])
+            icon = self._image(fw, [LOGO_CLASSES[1]])
             out += [text(" "), icon or nodes.inline("", logos[fw].name, classes=["bb-icon-text"])]
         return out
 
