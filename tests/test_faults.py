@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ import pytest
 from sphinx_benchbench.data.model import Provenance, Result
 from sphinx_benchbench.runners.commands.signals import Interrupted, interruptible
 from sphinx_benchbench.runners.record import RecordError, record
+from sphinx_benchbench.runners.window import Span, WindowError, window_time
 
 from .conftest import REPO
 from .test_runner import make_project, runner, snapshot
@@ -184,6 +186,12 @@ def test_a_failed_recording_leaves_no_folder_behind(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == [], "results/ and results/logs/ were made by it, and are gone"
 
 
+def _without_coverage(env: os._Environ[str]) -> dict[str, str]:
+    """The environment without coverage's hooks: under the file-size limit coverage could
+    not write its own data file, and that failure is not the one under test."""
+    return {k: v for k, v in env.items() if not k.startswith("COVERAGE")}
+
+
 def test_a_full_disk_fails_the_recording_and_changes_nothing(tmp_path: Path) -> None:
     """The file-size limit makes every write past 1 KiB fail (EFBIG), as a full disk does."""
     project = make_project(tmp_path, {"fake": ("generic", "--format generic --iterations 70 --seconds 0.005")},
@@ -196,7 +204,7 @@ def test_a_full_disk_fails_the_recording_and_changes_nothing(tmp_path: Path) -> 
 
     done = subprocess.run([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
                           cwd=REPO, capture_output=True, text=True, timeout=120, preexec_fn=small_files,
-                          env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")})
+                          env={**_without_coverage(os.environ), "BENCHBENCH_CACHE": str(project / ".cache")})
     assert done.returncode == 1
     assert "FAILED fake/fake" in done.stderr and "Traceback" not in done.stderr
     assert snapshot(project / "data") == before
@@ -229,3 +237,163 @@ def test_leftovers_of_a_dead_runner_are_removed_whatever_their_age(tmp_path: Pat
     os.utime(elsewhere, (hour_ago, hour_ago))
     remove_leftovers(folder / "results")
     assert not elsewhere.exists(), "another host's folder goes once it is an hour old"
+
+
+# Processes that could outlive the runner, publishing under signals, odd input, Ctrl-C at its edges.
+
+
+def _start(project: Path, **env: str) -> subprocess.Popen[str]:
+    """The runner on ``project``'s ``fake`` benchmark, in the background."""
+    return subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache"), **env})
+
+
+def _until(test: Callable[[], object], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not test() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert test(), "the state waited for never came"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_hanging_environment_probe_does_not_outlive_the_runner(tmp_path: Path, sig: int) -> None:
+    """nvidia-smi hangs (a wedged driver) while the environment is captured, after the measured run; the
+    runner is stopped or killed then: neither the probe nor the child it waits for lives on."""
+    (smi := tmp_path / "bin/nvidia-smi").parent.mkdir()
+    smi.write_text(f"#!/bin/sh\n{SLEEPERS}\necho never\n")
+    smi.chmod(0o755)
+    project = shell_project(tmp_path, LOOP)
+    with (project / "data/fake/benchmark.yaml").open("a") as f:
+        f.write(f"    env: {{PATH: '{smi.parent}:/usr/local/bin:/usr/bin:/bin'}}\n")
+    before = snapshot(project / "data")
+    proc = _start(project)
+    _until(sleepers)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == (130 if sig != signal.SIGKILL else -sig), err
+    assert wait_gone(5) == [], "the probe outlived the runner"
+    assert snapshot(project / "data") == before
+
+
+@pytest.mark.parametrize("stop_runner", [False, True])
+def test_a_command_that_kills_its_keeper_leaves_nothing_behind(tmp_path: Path, stop_runner: bool) -> None:
+    """``kill -9 $PPID`` takes the keeper away; its setsid worker comes back to the runner, which ends it
+    after the command, or when it is itself stopped."""
+    if stop_runner:
+        command = f"kill -9 $PPID; setsid {SLEEPERS} >/dev/null 2>&1 & echo iteration 1/9; {SLEEPERS}"
+    else:
+        command = f"setsid {SLEEPERS} >/dev/null 2>&1 & {LOOP}; kill -9 $PPID"
+    project = shell_project(tmp_path, command, stop_after_window="false")
+    proc = _start(project)
+    if stop_runner:
+        _until(lambda: len(sleepers()) == 2)
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == (130 if stop_runner else 1), err
+    assert "FAILED fake/shell: command killed by signal 9" in err or stop_runner, err
+    assert sleepers() == [], "a worker outlived the runner"
+
+
+def test_a_killed_runner_leaves_no_temporary_log(tmp_path: Path) -> None:
+    """The run's log is a file without a name: a runner killed with SIGKILL leaves no copy of it."""
+    project = shell_project(tmp_path, f"echo iteration 1/9; {SLEEPERS}")
+    (tmp := tmp_path / "tmp").mkdir()
+    proc = _start(project, TMPDIR=str(tmp))
+    _until(sleepers)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert wait_gone() == []
+    assert list(tmp.iterdir()) == []
+
+
+def test_two_signals_while_publishing_leave_no_temporary_folder(tmp_path: Path) -> None:
+    """Two signals held back while the result is published: the first stops the caller, the second must
+    not cut anything short; the temporary folder is already gone when they arrive."""
+    data, folder = bench_folder(tmp_path)
+    log = tmp_path / "run.log"
+    log.write_text("iteration 1\n")
+    published: list[Path] = []
+
+    def interrupt_twice(path: Path) -> None:
+        published.append(path)
+        os.kill(os.getpid(), signal.SIGHUP)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(Interrupted), interruptible():
+        record(folder, data, "fake", [result()], log, "h", on_published=interrupt_twice)
+    (path,) = published
+    assert path.is_file() and (folder / "results/logs" / path.name.replace(".yaml", ".log.gz")).is_file()
+    assert not list((folder / "results").glob(".recording-*"))
+
+
+def test_an_append_only_results_folder_is_said(tmp_path: Path) -> None:
+    """``chattr +a results/``: the result is published, but the temporary folder cannot be removed; the
+    runner says so, by name, rather than leaving it in data/ unsaid."""
+    project = shell_project(tmp_path, LOOP)
+    results = project / "data/fake/results"
+    results.mkdir()
+    if subprocess.run(["chattr", "+a", str(results)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("chattr +a is not possible here (needs root and a file system with attributes)")
+    try:
+        done = runner(project, "fake")
+        left = sorted(p.name for p in results.glob(".recording-*"))
+    finally:
+        subprocess.run(["chattr", "-a", str(results)], check=True)
+    assert done.returncode == 0, done.stderr
+    assert len(list(results.glob("*.yaml"))) == 1
+    assert len(left) == 1
+    assert f"warning: the temporary folder {results / left[0]} could not be removed" in done.stderr
+
+
+def test_an_absurd_iteration_number_fails_the_run_not_the_runner(tmp_path: Path) -> None:
+    project = shell_project(tmp_path, "echo iteration 1/9; sleep 0.05; echo iteration 2/9; sleep 0.05; "
+                                      f"echo iteration 1{'0' * 400}/9")
+    done = runner(project, "fake")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "FAILED fake/shell: unreadable progress line: generic: an iteration number of 401 digits is past " \
+           "2**53" in done.stderr
+
+
+def test_a_span_past_2_53_is_refused_as_a_window_error() -> None:
+    """A span a format builds from a huge number (an epoch times its length, say) is refused where spans
+    are made, so no float conversion of it can overflow later."""
+    with pytest.raises(WindowError, match="past 2"):
+        window_time([Span(0, 10, 1.0), Span(10, 10**400, 5.0)], 2, 8)
+
+
+def _caught(pid: int) -> int:
+    """The signals process ``pid`` has handlers for, as /proc shows them (a bit mask)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_the_runner_starts_ends_it_with_130(tmp_path: Path, sig: int) -> None:
+    """Sent while the runner still imports its modules: status 130 and one line, no traceback, no silence."""
+    project = shell_project(tmp_path, f"echo iteration 1/9; {SLEEPERS}")
+    proc = _start(project)
+    _until(lambda: _caught(proc.pid) & (1 << (signal.SIGINT - 1)))  # Python has started
+    time.sleep(0.1)  # well before the imports end (about 0.5 s)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and f"interrupted ({signal.Signals(sig).name})" in err, err
+    assert sleepers() == []
+
+
+def test_a_second_ctrl_c_does_not_cut_the_stopping_short(tmp_path: Path) -> None:
+    """The command ignores SIGTERM, so stopping it takes the keeper's grace period; a second Ctrl-C
+    meanwhile is ignored: the runner still waits until nothing of the command is left, and exits 130."""
+    project = shell_project(tmp_path, f"trap '' TERM; echo iteration 1/9; {SLEEPERS}")
+    proc = _start(project)
+    _until(sleepers)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted: fake/shell was stopped; nothing was recorded for it" in err
+    assert sleepers() == [], "the runner exited while the command still ran"

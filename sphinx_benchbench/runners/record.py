@@ -11,6 +11,13 @@ killed between the two links (SIGKILL, power loss), the next recording finds
 that note beside a dead process's folder and takes the orphan log back.  So
 ``data/`` holds either what it held before or exactly one more complete
 result, and no folder is left behind that the recording created.
+
+The temporary folder is made, filled, emptied (each published file loses its
+temporary name once linked, as a rename would do without overwriting) and
+removed with one ``rmdir``, all while signals are held back: a catchable
+signal never leaves it.  A SIGKILL while it exists does (it cannot be
+caught), until the next recording removes it; one that cannot be removed
+(an append-only folder) is named in a warning.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -90,17 +98,20 @@ def record(
     data_root: str | os.PathLike[str],
     implementation: str,
     results: list[Result],
-    log_path: str | os.PathLike[str] | None,
+    log: str | os.PathLike[str] | bytes | None,
     header: str,
     now: dt.datetime | None = None,
     on_published: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write one recording; return the path of its YAML file.
 
-    ``results`` reference the log as ``logs/<stem>.log.gz`` when ``log_path``
-    is given (this function fills it in).  ``on_published`` is called with
-    the path the moment the result is complete, before any held-back signal
-    is let through: a caller interrupted right after still knows it.
+    ``log``: the raw log (bytes: the runner keeps it in memory, so no copy of
+    it is left anywhere should the runner be killed), or the path of a file
+    holding it, or ``None``.  ``results`` reference the log as
+    ``logs/<stem>.log.gz`` when it is given (this function fills it in).
+    ``on_published`` is called with the path the moment the result is
+    complete, before any held-back signal is let through: a caller
+    interrupted right after still knows it.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     folder = Path(bench_folder) / RESULTS_DIR
@@ -115,12 +126,15 @@ def record(
         remove_leftovers(folder)
         base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
         log_bytes = None
-        if log_path is not None:
-            with open(log_path, "rb") as raw:
+        if isinstance(log, bytes):
+            log_bytes = gzip.compress(log, mtime=0)
+        elif log is not None:
+            with open(log, "rb") as raw:
                 log_bytes = gzip.compress(raw.read(), mtime=0)
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-{_host()}-", dir=folder))
-        try:
-            with deferred():
+        # The temporary folder lives only inside the held-back section: no catchable signal can leave it.
+        with deferred():
+            tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-{_host()}-", dir=folder))
+            try:
                 n = 1
                 while True:  # another runner may publish the same name meanwhile
                     final = _publish(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header,
@@ -128,12 +142,12 @@ def record(
                     if final is not None:
                         break
                     n += 1
-                _sync(folder, logs)
-                if on_published is not None:
-                    on_published(final)
-            return final
-        finally:
-            shutil.rmtree(tmp_dir, ignore_errors=True)
+            finally:
+                _discard(tmp_dir)
+            _sync(folder, logs)
+            if on_published is not None:
+                on_published(final)
+        return final
     except BaseException:
         for path in reversed(created):  # folders this recording made, and nothing else in them
             with contextlib.suppress(OSError):
@@ -166,14 +180,45 @@ def _publish(folder: Path, stem: str, results: list[Result], log_bytes: bytes | 
     problems = _validate(tmp_yaml, data_root)
     if problems:
         raise RecordError("refusing to record invalid data: " + "; ".join(map(str, problems)))
-    _fsync_write(tmp_dir / _JOURNAL, f"{final_log}\n{tmp_log}\n{final_yaml}\n".encode())
-    if log_bytes is not None and not _link(tmp_log, final_log):
-        return None
-    if not _link(tmp_yaml, final_yaml):  # the result appears last, complete
-        if log_bytes is not None:
-            final_log.unlink()
-        return None
-    return final_yaml
+    journal = tmp_dir / _JOURNAL
+    _fsync_write(journal, f"{final_log}\n{tmp_log}\n{final_yaml}\n".encode())
+    published = False
+    try:
+        if log_bytes is not None and not _link(tmp_log, final_log):
+            return None
+        try:
+            published = _link(tmp_yaml, final_yaml)  # the result appears last, complete
+        finally:
+            if not published and log_bytes is not None:  # taken, or not linked: the log goes too
+                final_log.unlink(missing_ok=True)
+        return final_yaml if published else None
+    finally:
+        # Published or given up, the temporary names go: the folder is left empty, one rmdir away.
+        for path in (journal, tmp_yaml, tmp_log):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp_log.parent.rmdir()
+
+
+def _discard(tmp_dir: Path) -> None:
+    """Remove the temporary folder: empty after publishing, it holds a failed recording's files otherwise.
+
+    A folder that cannot be removed (an append-only ``results/``) is said,
+    by name: ``data/`` would otherwise carry it without anyone knowing.
+    """
+    try:
+        tmp_dir.rmdir()
+        return
+    except FileNotFoundError:
+        return
+    except OSError:  # not empty: a recording that failed before its files were moved
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    if os.path.lexists(tmp_dir):
+        try:
+            tmp_dir.rmdir()  # once more, for the reason it stays
+        except OSError as exc:
+            print(f"warning: the temporary folder {tmp_dir} could not be removed ({exc.strerror or exc}); "
+                  "remove it by hand", file=sys.stderr)
 
 
 def _link(src: Path, dst: Path) -> bool:

@@ -35,10 +35,12 @@ from dataclasses import dataclass, field
 __all__ = [
     "APPORTION_REFUSED",
     "APPORTION_WARNED",
+    "MAX_ITERATION",
     "PRECISION_REFUSED",
     "Span",
     "WindowError",
     "WindowTime",
+    "count_problem",
     "window_time",
 ]
 
@@ -52,8 +54,27 @@ PRECISION_REFUSED = 0.01
 DISAGREEMENT = 0.02
 
 
+#: The largest iteration count there is.  Past 2**53 a count is no longer exact as a float (edges are
+#: apportioned in floats; a 400-digit one does not convert at all), and no run gets there: at a billion
+#: iterations a second it would take 285 years.  A larger number is a misread line, refused as such.
+MAX_ITERATION = 2**53
+
+
 class WindowError(ValueError):
     """The window cannot be timed from what the log says; the message says why."""
+
+
+def count_problem(count: int) -> str | None:
+    """Why ``count`` cannot be an iteration count (it is past :data:`MAX_ITERATION`), or ``None``.
+
+    The one rule for every count a log yields: a progress line's
+    (:meth:`~sphinx_benchbench.runners.logformats.base.LogParser.feed` refuses
+    the line) and a span's boundaries (:class:`Span` refuses itself).
+    """
+    if count <= MAX_ITERATION:
+        return None
+    digits = math.floor(math.log10(count)) + 1  # str() of a count past 4300 digits would raise
+    return f"an iteration number of {digits} digits is past 2**53 ({MAX_ITERATION}), which no run reaches"
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,11 @@ class Span:
     error: float = 0.0
     what: str = ""
     estimated: bool = False
+
+    def __post_init__(self) -> None:
+        problem = count_problem(max(self.start, self.end))
+        if problem is not None:
+            raise WindowError(f"{problem} (in a {self.what or 'log'} timing)")
 
     @property
     def length(self) -> int:
@@ -211,7 +237,7 @@ class _Potentials:
 
 def _disagreements(spans: Sequence[Span]) -> tuple[str, ...]:
     pots = _Potentials()
-    found = []
+    found: list[str] = []
     for span in sorted((s for s in spans if not s.estimated), key=lambda s: s.error):
         conflict = pots.add(span)
         if conflict and len(found) < 3:
@@ -314,8 +340,8 @@ def window_time(spans: Sequence[Span], start: int, end: int, *, what: str = "the
             f"{what} do not connect iterations {start} and {end}: no combination of them (the sum of consecutive "
             "stretches, or the difference of two that start together) times the window; means over overlapping "
             "windows, say, chain only where the log reaches their first iteration")
-    doubt, _, (ua, va), (ub, vb), nodes = min(candidates, key=lambda c: c[:2])
-    group = [s for s in everything if s.start in nodes]
+    doubt, _, (ua, va), (ub, vb), joined = min(candidates, key=lambda c: c[:2])
+    group = [s for s in everything if s.start in joined]
     # From the window's first boundary inside it: what lies between the inner boundaries is what is
     # summed; the stretches around the edges only lend their share.
     time, cost, via = _potentials(group, va, start, end)

@@ -1,7 +1,7 @@
 """Short child processes the capture asks (the interpreter's probe, ``nvidia-smi``, version commands).
 
-Each runs without a shell, with a timeout after which its whole process group
-is killed, and its stderr is never read into a result: what reaches a warning
+Each runs without a shell, under a keeper, with a timeout after which it and
+everything it started are killed, and its stderr is never read into a result: what reaches a warning
 is masked (:func:`scrub`), because results are published.
 """
 
@@ -10,11 +10,14 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import selectors
 import signal
 import socket
-import subprocess
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from ..commands.kept import Kept
 
 __all__ = ["Finished", "how_it_ended", "run_program", "scrub"]
 
@@ -30,36 +33,44 @@ class Finished:
 
 def run_program(args: Sequence[str], timeout: float, env: Mapping[str, str] | None = None,
                 stderr: bool = False, cwd: str | None = None) -> Finished:
-    """Run a program without a shell (its stderr with stdout when ``stderr``); on timeout kill its
-    whole process group."""
+    """Run a program without a shell (its stderr with stdout when ``stderr``), under a keeper.
+
+    The keeper (:mod:`~sphinx_benchbench.runners.commands.kept`) is why a
+    probe never outlives the runner: a hanging ``nvidia-smi`` is stopped,
+    with whatever it started, on the timeout, when the runner is interrupted
+    and when the runner is killed.  What the program printed up to then is
+    kept.
+    """
     try:
-        proc = subprocess.Popen(
-            list(args),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT if stderr else subprocess.DEVNULL,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-            start_new_session=True,
-        )
-    except OSError as exc:
+        child = Kept(list(args), cwd, env, merge_stderr=stderr, grace=0)
+    except OSError as exc:  # the keeper could not start: a missing working directory, say
         return Finished("", None, type(exc).__name__)
     try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        try:
-            out, _ = proc.communicate(timeout=5)
-        except subprocess.TimeoutExpired:  # a descendant left the group and holds the pipe open
-            out = b""
-            if proc.stdout is not None:
-                proc.stdout.close()
-            proc.wait()
-        return Finished(out.decode("utf-8", "replace"), None)
-    return Finished(out.decode("utf-8", "replace"), proc.returncode)
+        out = bytearray()
+        finished = _read(child, out, time.monotonic() + timeout)
+        if not finished:  # stop it and everything it started, then take what they printed meanwhile
+            child.halt()
+            _read(child, out, time.monotonic() + 5)
+    finally:
+        child.stop()  # at once when it has exited; also on an interrupt
+    if child.unstartable is not None:
+        return Finished("", None, type(child.unstartable).__name__)
+    return Finished(out.decode("utf-8", "replace"), child.returncode if finished else None)
+
+
+def _read(child: Kept, out: bytearray, deadline: float) -> bool:
+    """Add the child's output to ``out`` until it ends; whether the child has exited by ``deadline``."""
+    fd = child.stdout.fileno()
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while (remaining := deadline - time.monotonic()) > 0:
+            if not sel.select(remaining):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return child.wait(deadline - time.monotonic())
+            out += chunk
+    return False
 
 
 def how_it_ended(finished: Finished, timeout: float) -> str:

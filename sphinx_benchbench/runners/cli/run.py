@@ -16,16 +16,20 @@ interrupted.  Nothing is written to the data folder unless a run succeeded.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from pathlib import Path
 
 from ...data.loader import BENCHMARK_FILE, list_benchmarks, load_benchmark
+from ..commands.orphans import adopt_orphans, end_orphans
+from ..commands.signals import deferred
 from ..engine.plan import MAX_REPEAT, Outcome, Task, entry_problems, fate, plan
 from ..executors import slurm
 from ..executors.cluster import collect_finished, run_on_slurm
 from ..executors.local import run_here
 from .listing import list_here
+from .stopping import answering
 from .summary import EXIT_FAILED, finish
 
 __all__ = ["main"]
@@ -57,6 +61,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; an interrupt at any point ends it with 130 (:mod:`.stopping`).
+
+    The runner adopts what its commands' processes orphan (:mod:`..commands.orphans`): anything a
+    command left behind by killing its keeper is stopped after that command, and again here at the end.
+    """
+    return answering(functools.partial(_run_adopting, argv))
+
+
+def _run_adopting(argv: list[str] | None) -> int:
+    """The command, as a child subreaper that ends what its commands orphaned."""
+    adopt_orphans()
+    try:
+        return _main(argv)
+    finally:
+        with deferred():  # a signal now must not cut the last clean-up short
+            end_orphans()
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.target is None and not args.list:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from ..engine.plan import Outcome
+from .stopping import EXIT_INTERRUPTED
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "finish"]
 
 EXIT_OK = 0
 #: Something failed, or the data is invalid.
 EXIT_FAILED = 1
-#: Interrupted (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
 
 
 def finish(outcomes: list[Outcome], interrupted: bool = False) -> int:

@@ -10,15 +10,11 @@ used unless the implementation asks for one.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import selectors
 import shlex
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..logformats import LogFormatError, LogParser
-from .supervise import GRACE, KEEPER
+from .kept import Kept
 
 __all__ = ["STAMPED", "RunOutcome", "Sample", "run_commands", "stamped"]
 
@@ -86,87 +82,6 @@ def argv_of(command: str, shell: bool) -> list[str]:
     return shlex.split(command)
 
 
-class _Child:
-    """A command under its keeper (:mod:`.supervise`): its exit status, and a stop that reaches every
-    process it started."""
-
-    def __init__(self, argv: list[str], cwd: str, env: Mapping[str, str]) -> None:
-        self.status_read, status_write = os.pipe()
-        try:
-            self.keeper = subprocess.Popen(
-                [sys.executable, "-I", KEEPER, str(status_write), str(os.getpid()), str(GRACE), "--", *argv],
-                cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                pass_fds=(status_write,), start_new_session=True,
-            )
-        except BaseException:
-            os.close(self.status_read)
-            raise
-        finally:
-            os.close(status_write)
-        os.set_blocking(self.status_read, False)
-        self.returncode: int | None = None
-        #: The command's own wall time, from its start to its exit (the keeper's measure).
-        self.seconds: float | None = None
-        self.unstartable: str | None = None
-        self._status = b""
-
-    @property
-    def stdout(self) -> IO[bytes]:
-        assert self.keeper.stdout is not None
-        return self.keeper.stdout
-
-    def exited(self) -> bool:
-        """Whether the command has exited (its descendants may live on); reads the keeper's reports."""
-        if self.returncode is None:
-            try:
-                while chunk := os.read(self.status_read, 4096):
-                    self._status += chunk
-            except BlockingIOError:
-                pass
-            for line in self._status.decode(errors="replace").splitlines():
-                word, *rest = line.split(" ", 2)
-                if word == "unstartable":
-                    self.unstartable = " ".join(rest)
-                elif word == "exit" and len(rest) == 2 and rest[0].lstrip("-").isdigit():
-                    self.returncode, self.seconds = int(rest[0]), float(rest[1])
-            if self.returncode is None and self.keeper.poll() is not None:  # the keeper itself is gone
-                self.returncode = self.keeper.returncode
-        return self.returncode is not None
-
-    def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the command to exit; False if it has not."""
-        deadline = time.monotonic() + max(timeout, 0)
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.status_read, selectors.EVENT_READ)
-            while not self.exited():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                sel.select(remaining)
-        return True
-
-    def stop(self) -> None:
-        """Stop the command and everything it started (SIGTERM, then SIGKILL after a grace period).
-
-        The keeper does it, so that nothing escapes through ``setsid``; it is
-        gone only once every descendant is.  Should it not answer, its
-        session is killed, which is what can be done without it.
-        """
-        if self.keeper.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.keeper.send_signal(signal.SIGTERM)
-            try:
-                self.keeper.wait(GRACE + 5)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self.keeper.pid, signal.SIGKILL)
-                self.keeper.wait()
-        self.exited()
-        os.close(self.status_read)
-        if self.keeper.stdout is not None:
-            self.keeper.stdout.close()
-
-
 def run_commands(
     commands: Sequence[str],
     *,
@@ -205,7 +120,7 @@ def run_commands(
         if log:
             log.write(stamped(time.monotonic() - start, f"$ {command}"))
         try:
-            child = _Child(argv, cwd, full_env)
+            child = Kept(argv, cwd, full_env)
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte or '=' in the environment
             outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {getattr(exc, 'strerror', None) or exc}"
             break
@@ -219,7 +134,7 @@ def run_commands(
             raise
         child.stop()  # also what it left running (a server started with '&', a setsid worker)
         if child.unstartable:
-            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {child.unstartable}"
+            outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {child.unstartable.strerror}"
             break
         if reason:
             outcome.ok, outcome.reason = False, reason
@@ -232,8 +147,8 @@ def run_commands(
         if child.seconds is not None:
             outcome.command_seconds.append(child.seconds)
         if outcome.returncode != 0:
-            how = (f"killed by signal {-outcome.returncode}" if outcome.returncode < 0
-                   else f"exited with status {outcome.returncode}")
+            code = outcome.returncode
+            how = (f"killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}")
             outcome.ok, outcome.reason = False, f"{shlex.split(command)[0] if not shell else 'command'} {how}"
             break
     return outcome
@@ -252,7 +167,7 @@ class _Reader:
     #: The iteration after which the command is stopped, or None (set per command).
     stop_at: int | None = None
 
-    def pump(self, child: _Child, deadline: float) -> str:
+    def pump(self, child: Kept, deadline: float) -> str:
         """Read the child's output until it closes; return a failure reason or ''."""
         fd = child.stdout.fileno()
         os.set_blocking(fd, False)

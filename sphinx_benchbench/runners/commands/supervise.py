@@ -12,7 +12,8 @@ milliseconds and imports nothing of this project):
 * it asks for SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), so a runner
   killed with SIGKILL still takes its commands along;
 * it starts the command (``posix_spawn``) in a session of its own, reports its
-  exit status and wall time on a pipe (``exit N SECONDS``: from its spawn to its
+  exit status and wall time on a pipe (``exit N SECONDS``, or ``unstartable
+  ERRNO TEXT`` when it cannot be started; the wall time is from its spawn to its
   exit, as hyperfine measures, so the keeper's own start-up is not in it) as
   soon as it exits, and stays while descendants live -- a launcher may return while its
   trainer still writes the log;
@@ -22,7 +23,8 @@ milliseconds and imports nothing of this project):
 
 The command's own output is inherited unchanged: the keeper writes nothing to
 it.  Without ``prctl`` (not Linux) the keeper still stops the command's
-session, which is what a process group alone can do.
+session, which is what a process group alone can do.  A command that kills
+the keeper itself hands its descendants to the runner (:mod:`.orphans`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import signal
 import sys
 import time
 
-__all__ = ["GRACE", "KEEPER"]
+__all__ = ["GRACE", "KEEPER", "descendants", "set_prctl"]
 
 #: Seconds descendants get to exit after SIGTERM before SIGKILL.
 GRACE = 5.0
@@ -50,13 +52,14 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stop
 
 
-def _prctl(option: int, value: int) -> None:
+def set_prctl(option: int, value: int) -> bool:
+    """``prctl(option, value)``; False where it failed or there is none (not Linux)."""
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+        return int(ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)) == 0
     except (OSError, AttributeError):  # not Linux: the command's session is still stopped
-        pass
+        return False
 
 
 def descendants() -> list[int]:
@@ -126,7 +129,7 @@ class _Keeper:
             self.child = os.posix_spawnp(argv[0], argv, os.environ, setsid=True, setsigdef=_STOPPING)
         except OSError as exc:
             os.write(2, f"cannot start {argv[0]!r}: {exc.strerror or exc}\n".encode())
-            self.report(f"unstartable {exc.strerror or exc}")
+            self.report(f"unstartable {exc.errno or 0} {exc.strerror or exc}")
             raise SystemExit(127) from None
         null = os.open(os.devnull, os.O_WRONLY)  # the output pipe is the command's: release our ends of it
         os.dup2(null, 1)
@@ -146,8 +149,8 @@ class _Keeper:
 
 def main(args: list[str]) -> int:
     status_fd, parent, grace, argv = int(args[0]), int(args[1]), float(args[2]), args[4:]
-    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans below us become our children
-    _prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the runner dies
+    set_prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans below us become our children
+    set_prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the runner dies
     if os.getppid() != parent:  # the runner died before PDEATHSIG was set
         return 143
     keeper = _Keeper(status_fd, grace)

@@ -107,11 +107,14 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
 def _measure_logged(bench: Benchmark, impl: Implementation, source: Source, base: Path, env: dict[str, str],
                     seconds: float, repeat: int, progress: Progress, shared: SharedSetup,
                     commit: str | None) -> Measured:
-    """The set-up and the runs, their output logged to a temporary file kept only when they fail."""
+    """The set-up and the runs, their output logged to a temporary file kept only when they fail.
+
+    The file has no name (``TemporaryFile``): it is gone with the runner however the runner ends,
+    SIGKILL included.
+    """
     spec = impl.run
     assert spec is not None
-    with tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False, encoding="utf-8") as log:
-        log_path = Path(log.name)
+    with tempfile.TemporaryFile("w+", suffix=".log", encoding="utf-8") as log:
         try:
             shared.ensure(bench, env, seconds, log)
             cwd = (base / (spec.workdir or ".")).resolve()
@@ -121,27 +124,26 @@ def _measure_logged(bench: Benchmark, impl: Implementation, source: Source, base
             for step in impl.setup:
                 ctx.execute([step.run], what="set-up failed", shell=step.shell or spec.shell, parser=None)
             runs = source.measure(ctx, repeat)
-            log.flush()
             python = shutil.which("python", path=env["PATH"]) or sys.executable
             # Only what it declares: python and its packages when it names packages, probed programs.
             environment = capture(python=python if spec.packages else None, packages=spec.packages, env=env,
                                   versions=spec.versions, cwd=str(cwd))
-            return Measured(runs, environment, commit, log_path.read_text("utf-8"),
-                            source.items() or 1, source.warmup)
+            log.seek(0)
+            return Measured(runs, environment, commit, log.read(), source.items() or 1, source.warmup)
         except Failure as failure:
-            _keep_log(log, log_path, impl, failure)
+            _keep_log(log, impl, failure)
             raise
-        finally:
-            log_path.unlink(missing_ok=True)
 
 
-def _keep_log(log: IO[str], log_path: Path, impl: Implementation, failure: Failure) -> None:
+def _keep_log(log: IO[str], impl: Implementation, failure: Failure) -> None:
     """Copy a failed run's log under the cache and say where in the failure."""
     saved = cache_dir() / "failed" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{impl.id}.log"
     try:
         log.flush()
+        log.seek(0)
         saved.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log_path, saved)
+        with open(saved, "w", encoding="utf-8") as out:
+            shutil.copyfileobj(log, out)
         failure.tail.append(f"(full log: {saved})")
     except OSError as exc:  # the failure itself is what matters
         failure.tail.append(f"(full log not kept: {saved.parent}: {exc.strerror or exc})")

@@ -171,12 +171,12 @@ def entry_problems(bench: Benchmark, problems: list[DataError]) -> EntryProblems
     for problem in problems:
         if os.path.abspath(problem.path) != os.path.abspath(bench_file):
             continue
-        entry = re.match(r"implementations\[(\d+)\](?:\.(\w+))?", problem.message)
-        if entry and int(entry[1]) in owner:
-            impl_id = owner[int(entry[1])]
-            if impl_id not in loaded and "run" in entries[int(entry[1])]:
+        matched = re.match(r"implementations\[(\d+)\](?:\.(\w+))?", problem.message)
+        if matched and int(matched[1]) in owner:
+            impl_id = owner[int(matched[1])]
+            if impl_id not in loaded and "run" in entries[int(matched[1])]:
                 found.dropped.setdefault(impl_id, str(problem))
-            elif entry[2] in RUN_FIELDS:
+            elif matched[2] in RUN_FIELDS:
                 found.blocking.setdefault(impl_id, []).append(str(problem))
         elif problem.message.startswith(MEASURED_FIELDS):
             found.blocking.setdefault("*", []).append(str(problem))

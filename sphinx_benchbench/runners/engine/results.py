@@ -10,9 +10,7 @@ capture, and the identity hash the staleness check recomputes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,16 +82,11 @@ def record_measured(bench: Benchmark, impl: Implementation, data_root: Path, mea
     result = to_result(bench, impl, measured, now)
     header = (f"Recorded by {RUNNER}: {impl.name}, {len(measured.runs)} run(s).\n"
               f"Refresh with: python -m runners.run {bench.id} {impl.id}")
-    handle, name = tempfile.mkstemp(suffix=".log")
-    os.close(handle)
-    log = Path(name)
-    try:
-        log.write_text(measured.log_text, encoding="utf-8")
-        path = record(bench.folder, data_root, impl.id, [result], log, header, now, on_published)
+    try:  # the log from memory: a temporary file of it would outlive a runner killed meanwhile
+        path = record(bench.folder, data_root, impl.id, [result], measured.log_text.encode("utf-8"), header, now,
+                      on_published)
     except (RecordError, OSError) as exc:
         raise Failure(f"could not record: {exc}") from None
-    finally:
-        log.unlink(missing_ok=True)
     assert result.run is not None
     for warning in result.run.warnings:
         print(f"warning: {bench.id}/{impl.id}: {warning}", file=sys.stderr)

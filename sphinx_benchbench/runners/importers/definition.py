@@ -97,19 +97,30 @@ def _implementations_span(text: str) -> tuple[int, int, bool, int]:
             start = events[value_start]
             if not isinstance(start, yaml.SequenceStartEvent):
                 raise DefinitionError("its 'implementations' is not a list")
-            last = start.end_mark.index
+            last = _index(start.end_mark)
             stack: list[yaml.CollectionStartEvent] = []
             for event in events[value_start + 1 : n - 1]:
                 if isinstance(event, yaml.CollectionStartEvent):
                     stack.append(event)
                 elif isinstance(event, yaml.CollectionEndEvent):
                     if stack.pop().flow_style:
-                        last = max(last, event.end_mark.index)
+                        last = max(last, _index(event.end_mark))
                 elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
-                    last = max(last, event.end_mark.index)
-            end = events[n - 1].end_mark.index if start.flow_style else last
-            return start.start_mark.index, end, bool(start.flow_style), start.start_mark.column
+                    last = max(last, _index(event.end_mark))
+            end = _index(events[n - 1].end_mark) if start.flow_style else last
+            return _index(start.start_mark), end, bool(start.flow_style), _column(start.start_mark)
     raise DefinitionError("it has no 'implementations'")
+
+
+def _index(mark: Any) -> int:
+    """A parsed event's character offset (the parser marks every event it makes)."""
+    assert mark is not None
+    return mark.index
+
+
+def _column(mark: Any) -> int:
+    assert mark is not None
+    return mark.column
 
 
 def _skip(events: list[yaml.Event], n: int) -> int:

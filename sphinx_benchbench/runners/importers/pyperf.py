@@ -61,8 +61,9 @@ def _software(meta: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
     raw = optional_text(meta.get("python_version"))
     python = version_text(raw.split()[0]) if raw else None
     implementation = optional_text(meta.get("python_implementation"))
-    other = implementation and implementation.isalnum() and implementation.lower() != "cpython"
-    return ({"python": python} if python else {}), ((f"run on {implementation[:20]}",) if other else ())
+    other = implementation if implementation and implementation.isalnum() and implementation.lower() != "cpython" \
+        else None
+    return ({"python": python} if python else {}), ((f"run on {other[:20]}",) if other else ())
 
 
 def _case(bench: dict[str, Any], suite: dict[str, Any], version: object, n: int) -> ImportedCase | Refusal:
@@ -80,10 +81,10 @@ def _case(bench: dict[str, Any], suite: dict[str, Any], version: object, n: int)
     measured = 0
     for i, run in enumerate(runs):
         run_meta = {**meta, **mapping(run.get("metadata") or {}, f"runs[{i}].metadata", name)}
-        raw = run.get(_VALUES[version])  # type: ignore[index]
+        raw = run.get(_VALUES[version])
         if raw is None:
             continue  # a calibration run: warm-ups only
-        run_values = [number(v, f"runs[{i}].{_VALUES[version]}[{j}]", name)  # type: ignore[index]
+        run_values = [number(v, f"runs[{i}].{_VALUES[version]}[{j}]", name)
                       for j, v in enumerate(array(raw, f"runs[{i}].values", name))]
         measured += bool(run_values)
         values += run_values

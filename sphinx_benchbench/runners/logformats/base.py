@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..window import Span
+from ..window import Span, count_problem
 from .lines import OTHER_RANK, clean, clean_line, looks_like_progress, progress_excerpt, quote
 from .stamps import logged_time
 from .timing import Reading, Timing
@@ -228,6 +228,9 @@ class LogParser:
             if self._unread is None and not self._last and looks_like_progress(text):
                 self._unread = line
             return None
+        problem = count_problem(iteration)
+        if problem is not None:
+            raise LogFormatError(f"{self.name}: {problem}", line)
         if iteration < 1:
             raise LogFormatError(f"{self.name}: computed iteration {iteration} < 1", line)
         if iteration < self._last:

@@ -125,7 +125,7 @@ class Detectron2Parser(LogParser):
         first = origin + 2  # IterationTimer records no time for the run's first two iterations
         spans = tuple(Span(first, c, p.value * (c - first), p.precision * (c - first), "cumulative")
                       for c, p in self._readings if c > first)
-        refusals = ()
+        refusals: tuple[str, ...] = ()
         if lines[0] <= origin:
             refusals = (f"a line at iteration {lines[0]} comes before the start iteration {origin}",)
             spans = ()

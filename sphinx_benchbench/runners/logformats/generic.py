@@ -133,7 +133,9 @@ class GenericParser(LogParser):
                     spans += [Span(origin, c, p.value * (c - origin), p.precision * (c - origin), "seconds")
                               for c, p in self._seconds if c > origin]
             else:
-                n = int(_LAST.match(self._meaning).group(1))  # type: ignore[union-attr]
+                last = _LAST.match(self._meaning or "")
+                assert last is not None  # the meaning was checked against _LAST when the options were read
+                n = int(last.group(1))
                 spans += [Span(max(0, c - n), c, p.value * min(n, c), p.precision * min(n, c), "seconds")
                           for c, p in self._seconds]
         return Timing(tuple(spans), meanings, tuple(refusals), tuple(assumed))

@@ -25,7 +25,7 @@ MAX_OUTPUT = 8 * 1024 * 1024
 def follow(document: Any, path: str) -> float:
     """The number at ``path`` in ``document``; ``KeyError`` says where the path ends."""
     node = document
-    walked = []
+    walked: list[str] = []
     for part in path.split("."):
         if isinstance(node, list) and part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
             node = node[int(part)]

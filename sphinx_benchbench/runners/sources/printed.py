@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import statistics
+from collections.abc import Callable
 
 from ...data.model import PrintedSpec
 from ..logformats.base import clean
@@ -19,8 +20,9 @@ from .base import Context, Failure, Run, Source
 
 __all__ = ["PrintedSource"]
 
-_AGGREGATE = {"last": lambda v: v[-1], "first": lambda v: v[0], "mean": statistics.fmean,
-              "median": statistics.median, "sum": sum, "min": min, "max": max}
+_AGGREGATE: dict[str, Callable[[list[float]], float]] = {
+    "last": lambda v: v[-1], "first": lambda v: v[0], "mean": statistics.fmean,
+    "median": statistics.median, "sum": sum, "min": min, "max": max}
 
 
 class PrintedSource(Source):
