@@ -32,7 +32,7 @@ from sphinx_benchbench.data.model import Benchmark, Result
 from sphinx_benchbench.runners.cli.ingest import main
 from sphinx_benchbench.runners.importers import base
 
-from .conftest import REPO
+from .conftest import REPO, git, html
 
 FIXTURES = Path(__file__).parent / "importers"
 #: What the tools are told (or found to be) the machine's name: it must never reach the data.
@@ -108,12 +108,6 @@ TINY_CONFTEST = f'''
 def pytest_benchmark_update_machine_info(config, machine_info):
     machine_info["node"] = "{SECRET_HOST}"
 '''
-
-
-def git(folder: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
-    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -615,7 +609,9 @@ def _pytest_benchmark_variants(good: bytes) -> dict[str, bytes]:
         return json.dumps(copy).encode()
 
     return {
-        "truncated": good[: len(good) // 2],
+        # Cut where a value has just ended, so the parser always wants a ',' next (half the file
+        # fell inside or after a number or key as the timings written by the run varied).
+        "truncated": good[: good.index(b'"version"')].rstrip().rstrip(b","),
         "not JSON": b"<html><body>Not found</body></html>",
         "empty": b"",
         "NaN as a sample": good.replace(repr(first).encode(), b"NaN", 1),
@@ -657,10 +653,44 @@ def _broken_cases() -> list[tuple[str, str, bytes | None]]:
     return cases
 
 
+#: What each broken file is refused with, after ``error: FILE: ``: the reason, not only that there is one.
+BROKEN_SAYS = {
+    'truncated': "not valid JSON: Expecting ',' delimiter (the file ends too early)",
+    'not JSON': 'not valid JSON: Expecting value (line 1 column 1)',
+    'empty': 'not valid JSON: Expecting value (the file ends too early)',
+    'NaN as a sample': "case 'test_sum[10]': stats.data[0]: expected a number, got NaN or Infinity",
+    'Infinity as a median': "case 'test_sum[10]': stats.median: expected a number, got NaN or Infinity",
+    'a negative time': "case 'test_sum[10]': stats.data[0]: expected a time (zero or more), got -1.0",
+    'a text for a time': "case 'test_sum[10]': stats.data[0]: expected a number, got the text 'fast'",
+    'a duplicate key': "not valid JSON here: key 'benchmarks' is given twice in one object",
+    'nested too deep': 'lists and objects nested too deep',
+    'not UTF-8': 'not UTF-8 (byte 0xff at offset 26)',
+    'a list at the top': 'the file: expected an object, got a list',
+    'no stats': "case 'x': stats: expected an object, got nothing (null)",
+    'a 5000-digit number': 'not valid JSON here: a number with thousands of digits',
+    'a huge number': "case 'x': stats.median: expected a finite number, got inf",
+    'a name that is not text': 'benchmarks[0].name: expected a non-empty text, got a mapping',
+    'pyperf #0': "pyperf file format version '0.1' is not supported (known: 5, 6, 1.0)",
+    'pyperf #1': 'runs: expected a list, got the number 3',
+    'pyperf #2': "case 'x': runs[0].values[0]: expected a number, got NaN or Infinity",
+    'asv #0': "not an asv results file of format version 2 (asv 0.5 and later); version '1'",
+    'asv #1': "case 'b.time_x': 2 results for 1 parameter combinations",
+    'asv #2': "case 'b.time_x': 1 results for 2 parameter combinations",
+    'hyperfine #0': 'results: expected a list, got a mapping',
+    'hyperfine #1': "case 'x': times[1]: expected a time (zero or more), got -2",
+    'hyperfine #2': 'results[0].command: expected a non-empty text, got nothing (null)',
+    'google-benchmark #0': "case 'x': unknown time_unit 'fortnights'",
+    'google-benchmark #1': "case 'x': real_time: expected a number, got the text '1'",
+    'google-benchmark #2': 'the file holds no benchmark run',
+}
+
+
 @pytest.mark.parametrize(("fmt", "what", "content"), _broken_cases(), ids=lambda v: v if isinstance(v, str) else "")
 def test_a_broken_or_hostile_file_is_one_line_and_changes_nothing(
         data: Path, tmp_path: Path, pytest_benchmark_files: tuple[Path, Path, str], fmt: str, what: str,
         content: bytes | None) -> None:
+    """Each broken or hostile file is refused in one line that says what is wrong with it, and the data
+    folder (with an earlier import in it) stays byte for byte as it was."""
     run, _, _ = pytest_benchmark_files
     assert ingest("pytest-benchmark", run, "--data", data, "--benchmark", "tiny")[0] == 0
     if content is None:
@@ -670,7 +700,7 @@ def test_a_broken_or_hostile_file_is_one_line_and_changes_nothing(
     before = snapshot(data)
     status, out, err = ingest(fmt, bad, "--data", data, "--benchmark", "tiny")
     assert (status, out) == (1, ""), err
-    assert err.startswith(f"error: {bad}: ") and err.count("\n") == 1, err
+    assert err == f"error: {bad}: {BROKEN_SAYS[what]}\n"
     assert "Traceback" not in err
     assert snapshot(data) == before, "the data folder is byte for byte as it was"
 
@@ -826,14 +856,14 @@ def test_the_imported_data_renders(make_app: Callable[..., SphinxTestApp], tmp_p
         assert ingest(fmt, path, "--data", data, "--benchmark", name, *more)[0] == 0
     names = sorted({name for _, _, name, _ in imports})
     (src / "conf.py").write_text('extensions = ["sphinx_benchbench"]\nbenchbench_data_dir = "data"\n'
-                                 'exclude_patterns = ["_build", "data"]\n')
+                                 'show_warning_types = True\nexclude_patterns = ["_build", "data"]\n')
     (src / "index.rst").write_text("Imported\n========\n\n" + "".join(
         f"{n}\n{'-' * len(n)}\n\n.. benchmark-table:: {n}\n\n" for n in names))
     app = make_app("html", srcdir=src)
     app.build()
     warnings = [w for w in app.warning.getvalue().splitlines() if "benchbench.stale" not in w]
     assert warnings == []
-    page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    page = html(app.outdir / "index.html")
     sections = {s["id"]: s for s in page.select("section section")}
 
     def expect(name: str) -> dict[str, str]:
@@ -867,3 +897,141 @@ def test_the_imported_data_renders(make_app: Callable[..., SphinxTestApp], tmp_p
     assert sleep["sleep 0.01 (ms=1)"].startswith(shown), "the table shows the newest result"
     assert "over time" in sections["sleep"].get_text(), "and the history chart both"
     assert SECRET_HOST not in (app.outdir / "index.html").read_text(encoding="utf-8")
+
+
+# -- files in each tool's documented shape that cannot, or can only partly, be imported -----------------------
+
+WHOLLY_REFUSED = [
+    ("hyperfine", {"command": "x"}, "not a hyperfine file: it has no 'results'"),
+    ("hyperfine", {"results": []}, "the file holds no result"),
+    ("hyperfine", {"results": [{"command": "x"}]}, "case 'x': neither times nor a median or mean"),
+    ("google-benchmark", {"context": {}}, "not a Google Benchmark file: it has no 'benchmarks'"),
+    ("google-benchmark", {"benchmarks": [{"name": "x", "run_type": "weird", "real_time": 1, "time_unit": "ns"}]},
+     "case 'x': unknown run_type 'weird'"),
+    ("pyperf", {"version": "1.0", "benchmarks": [{"metadata": {"name": "cal"}, "runs": [{"warmups": [[1, 0.1]]}]}]},
+     "nothing to import: cal: no values: the file has calibration runs only"),
+    ("pyperf", {"version": "1.0", "benchmarks": []}, "the file holds no benchmark"),
+    ("pytest-benchmark", {"machine_info": {}}, "not a pytest-benchmark file: it has no 'benchmarks'"),
+    ("pytest-benchmark", {"benchmarks": [{"name": "x", "stats": {"min": 1}}]},
+     "case 'x': stats has neither data nor a median or mean"),
+    ("asv", {"version": 2, "result_columns": ["result"], "results": {}}, "the file holds no result"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "document", "message"), WHOLLY_REFUSED,
+                         ids=[f"{fmt}-{n}" for n, (fmt, _, _) in enumerate(WHOLLY_REFUSED)])
+def test_a_file_with_nothing_to_import_says_why_in_one_line(data: Path, tmp_path: Path, fmt: str,
+                                                            document: dict[str, Any], message: str) -> None:
+    """Files in the tool's shape but without a usable case: the reason, exactly, and nothing written."""
+    bad = tmp_path / "results.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    assert ingest(fmt, bad, "--data", data, "--benchmark", "tiny") == (1, "", f"error: {bad}: {message}\n")
+    assert snapshot(data) == {}
+
+
+def test_failed_and_skipped_cases_are_refused_and_the_rest_imported(data: Path, tmp_path: Path) -> None:
+    """A case the tool says failed is refused (status 1), one it skipped is said and passed over (status 0
+    alone); the others are imported with their values."""
+    hyperfine = tmp_path / "hyperfine.json"
+    hyperfine.write_text(json.dumps({"results": [
+        {"command": "ok", "times": [0.1, 0.2], "exit_codes": [0, 0]},
+        {"command": "bad", "times": [0.1, 0.2], "exit_codes": [0, 1]}]}), encoding="utf-8")
+    status, out, _ = ingest("hyperfine", hyperfine, "--data", data, "--benchmark", "cmds")
+    assert status == 1
+    assert out.splitlines()[0] == ("refused: bad: 1 of 2 runs failed (non-zero exit status or a signal; hyperfine "
+                                   "--ignore-failure): the times are of a failing command")
+    assert [r.samples for r in loaded(data, "cmds").results] == [[100.0, 200.0]]
+
+    asv = tmp_path / "asv.json"  # asv writes null for a failed benchmark and NaN for a skipped combination
+    asv.write_text(json.dumps({"version": 2, "result_columns": ["result", "params"], "results": {
+        "b.time_ok": [[0.5], []], "b.time_bad": [None, []],
+        "b.time_p": [[None, 0.1, "NaN"], [["1", "2", "3"]]]}}).replace('"NaN"', "NaN"), encoding="utf-8")
+    status, out, _ = ingest("asv", asv, "--data", data, "--benchmark", "suite")
+    assert status == 1
+    said = sorted(line.split(" -> ")[0] for line in out.splitlines())
+    assert said == ["imported: b.time_ok", "imported: b.time_p(2)",
+                    "refused: b.time_bad: asv recorded no result: the benchmark failed",
+                    "refused: b.time_p(1): asv recorded no result: the benchmark failed",
+                    "skipped: b.time_p(3): asv skipped this parameter combination (NaN)"]
+    assert sorted((r.implementation, r.value) for r in loaded(data, "suite").results) == [
+        ("b.time_ok", 500.0), ("b.time_p-2", 100.0)]
+
+    pyperf = tmp_path / "pyperf.json"
+    pyperf.write_text(json.dumps({"version": "1.0", "benchmarks": [
+        {"metadata": {"name": "memory", "unit": "byte"}, "runs": [{"values": [1024.0]}]},
+        {"metadata": {"name": "timed"}, "runs": [{"warmups": [[1, 0.5]]}, {"values": [0.001, 0.002]}]}]}),
+        encoding="utf-8")
+    status, out, _ = ingest("pyperf", pyperf, "--data", data, "--benchmark", "perf")
+    assert status == 0, "a case that is no time is skipped, not a failure"
+    assert out.splitlines()[0] == "skipped: memory: not a time (pyperf unit 'byte')"
+    (result,) = loaded(data, "perf").results
+    assert result.samples == [1.0, 2.0], "the calibration run's warm-up is left out"
+
+
+def test_what_files_say_of_software_machine_and_caveats(data: Path, tmp_path: Path) -> None:
+    """PyPy's own version beside Python's; two tests of one name in two modules told apart by module; asv's
+    requirements (``pip+`` dropped, a name that is no package name left out); Google Benchmark's warnings of a
+    debug build and of CPU scaling kept with the result; times in two units converted exactly to one."""
+    pytest_file = tmp_path / "pytest.json"
+    pytest_file.write_text(json.dumps({
+        "machine_info": {"python_implementation": "PyPy", "python_implementation_version": "7.3.15",
+                         "python_version": "3.10.13"},
+        "benchmarks": [{"name": "test_a", "fullname": "tests/test_mod.py::test_a", "stats": {"data": [0.001, 0.002]}},
+                       {"name": "test_a", "fullname": "tests/test_other.py::test_a", "stats": {"data": [0.003]}}]}),
+        encoding="utf-8")
+    assert ingest("pytest-benchmark", pytest_file, "--data", data, "--benchmark", "pypy")[0] == 0
+    found = {r.implementation: r for r in loaded(data, "pypy").results}
+    assert sorted(found) == ["test_mod-test_a", "test_other-test_a"]
+    assert found["test_mod-test_a"].software == {"python": "3.10.13", "pypy": "7.3.15"}
+    assert found["test_mod-test_a"].samples == [1.0, 2.0] and found["test_other-test_a"].samples == [3.0]
+
+    asv = tmp_path / "asv.json"
+    asv.write_text(json.dumps({"version": 2, "result_columns": ["result"], "results": {"b.time_ok": [[0.5]]},
+                               "python": "3.11", "requirements": {"numpy": "1.26.0", "pip+Cython": "3.0.1",
+                                                                  "Bad Name!": "1.0"}}), encoding="utf-8")
+    assert ingest("asv", asv, "--data", data, "--benchmark", "deps")[0] == 0
+    (result,) = loaded(data, "deps").results
+    assert result.software == {"python": "3.11", "numpy": "1.26.0", "cython": "3.0.1"}
+
+    google = tmp_path / "google.json"
+    google.write_text(json.dumps({
+        "context": {"library_build_type": "debug", "cpu_scaling_enabled": True},
+        "benchmarks": [{"name": "BM_fast", "run_type": "iteration", "iterations": 10, "real_time": 1.5,
+                        "cpu_time": 1.4, "time_unit": "us"},
+                       {"name": "BM_slow", "run_type": "iteration", "iterations": 10, "real_time": 2,
+                        "cpu_time": 2, "time_unit": "ms"}]}), encoding="utf-8")
+    assert ingest("google-benchmark", google, "--data", data, "--benchmark", "gbench")[0] == 0
+    bench = loaded(data, "gbench")
+    assert bench.definition.metric.unit == "µs"
+    assert {r.implementation: r.samples for r in bench.results} == {"bm_fast": [1.5], "bm_slow": [2000.0]}
+    assert {r.note for r in bench.results} == {
+        "Google Benchmark was built as a debug library: timings may be affected; CPU frequency scaling was "
+        "enabled: real-time measurements may be noisy."}
+
+
+def test_implementations_written_in_flow_style(data: Path, hyperfine_files: tuple[Path, Path]) -> None:
+    """A block list whose entries are flow mappings is appended to, its lines untouched; a list written in
+    flow style (``[...]``) with entries cannot be appended to without rewriting it, and is refused so."""
+    scan, _ = hyperfine_files
+    head = HAND_WRITTEN.split("implementations:")[0]
+    folder = data / "sleep"
+    folder.mkdir()
+    bench_yaml = folder / "benchmark.yaml"
+    bench_yaml.write_text(head + "implementations:\n  - {id: by-hand, name: By hand, notes: [one, two]}\n"
+                          "display: {baseline: by-hand}\n", encoding="utf-8")
+    before = bench_yaml.read_text(encoding="utf-8")
+    status, _, err = ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep")
+    assert status == 0, err
+    after = bench_yaml.read_text(encoding="utf-8")
+    changes = {op for op, *_ in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()}
+    assert changes == {"equal", "insert"}
+    assert [i.id for i in loaded(data, "sleep").definition.implementations] == [
+        "by-hand", "sleep-0.01-ms-1", "sleep-0.02-ms-2"]
+    bench_yaml.write_text(head + "implementations: [{id: by-hand, name: By hand}]\n", encoding="utf-8")
+    shutil.rmtree(folder / "results")
+    frozen = snapshot(data)
+    status, out, err = ingest("hyperfine", scan, "--data", data, "--benchmark", "sleep")
+    assert (status, out) == (1, "")
+    assert "it lists its implementations in flow style ([...]); write them as a block list ('- id: ...') to " \
+        "import into it" in err, err
+    assert snapshot(data) == frozen

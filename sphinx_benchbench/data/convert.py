@@ -141,7 +141,8 @@ class Converter:
         if origin is list:
             return self.sequence(get_args(tp)[0], value, line, what)
         if origin is dict:
-            return self.mapping(*get_args(tp), value, line, what)
+            key_tp, value_tp = get_args(tp)
+            return self.mapping(key_tp, value_tp, value, line, what)
         if dataclasses.is_dataclass(tp):
             return self.dataclass(tp, value, line, what)
         return self.scalar(tp, value, line, what)

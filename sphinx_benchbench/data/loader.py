@@ -16,9 +16,12 @@ import dataclasses
 import glob
 import os
 import re
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .convert import Converter
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 from .images import TWIN_TYPES, Image, ImageProblem, read_image
 from .model import (
     Benchmark,
@@ -42,7 +45,7 @@ BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
 HARDWARE_FILE = "hardware.yaml"
 RESULTS_DIR = "results"
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -64,7 +67,7 @@ class _Load:
         self.where: dict[int, Located] = {}
         self.files: list[str] = []
 
-    def file(self, cls: type, path: str):
+    def file(self, cls: type, path: str) -> Any:
         self.files.append(path)
         if not inside(self.root, path):
             self.problems.append(DataError(path, None, f"{OUTSIDE}; refusing to read it"))
@@ -278,7 +281,7 @@ _cache: dict[tuple[str, str], tuple[tuple[object, ...], Benchmark, list[DataErro
 
 def _signature(bench: Benchmark) -> tuple[object, ...]:
     """Every file a load read (size and modification time) and the results folder's listing."""
-    stats = []
+    stats: list[tuple[str, int | None, int | None]] = []
     for path in bench.files:
         try:
             st = os.stat(path)
@@ -301,7 +304,7 @@ def load_benchmark_cached(root: str | os.PathLike[str], name: str) -> tuple[Benc
         signature, bench, problems = _cache[key]
         if _signature(bench) == signature:
             return bench, list(problems)
-    bench, problems = load_benchmark(root, name)
-    if bench is not None:
-        _cache[key] = (_signature(bench), bench, problems)
-    return bench, problems
+    loaded, problems = load_benchmark(root, name)
+    if loaded is not None:
+        _cache[key] = (_signature(loaded), loaded, problems)
+    return loaded, problems

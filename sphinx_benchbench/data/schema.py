@@ -29,7 +29,7 @@ FILES: dict[str, type] = {
     "hardware.schema.json": HardwareFile,
 }
 
-_SCALARS = {str: {"type": "string", "minLength": 1}, int: {"type": "integer"},
+_SCALARS: dict[type, dict[str, Any]] = {str: {"type": "string", "minLength": 1}, int: {"type": "integer"},
             float: {"type": "number"}, bool: {"type": "boolean"}}
 
 
@@ -37,11 +37,11 @@ class _Builder:
     def __init__(self) -> None:
         self.defs: dict[str, Any] = {}
 
-    def type(self, tp: Any) -> dict[str, Any]:
+    def of(self, tp: Any) -> dict[str, Any]:
         origin = get_origin(tp)
         if origin is typing.Annotated:
             base, kind, bounds = kind_of(tp)
-            out = dict(self.type(base))
+            out = dict(self.of(base))
             if kind.empty_allowed:
                 out.pop("minLength", None)
             out.update(kind.schema)
@@ -50,7 +50,7 @@ class _Builder:
             return out
         if origin in (Union, types.UnionType):
             args = [a for a in get_args(tp) if a is not type(None)]
-            options = [self.type(a) for a in args]
+            options = [self.of(a) for a in args]
             if len(options) == 1 and isinstance(options[0].get("type"), str):
                 # Optional scalar: one schema, so editors report the real constraint.
                 return {**options[0], "type": [options[0]["type"], "null"]}
@@ -60,16 +60,16 @@ class _Builder:
         if origin is Literal:
             return {"enum": list(get_args(tp))}
         if origin is list:
-            return {"type": "array", "items": self.type(get_args(tp)[0])}
+            return {"type": "array", "items": self.of(get_args(tp)[0])}
         if origin is dict:
             key, value = get_args(tp)
-            out = {"type": "object", "additionalProperties": self.type(value)}
+            out = {"type": "object", "additionalProperties": self.of(value)}
             if get_origin(key) is typing.Annotated:
                 out["propertyNames"] = {"pattern": kind_of(key)[1].schema["pattern"]}
             return out
         if tp is type(None):
             return {"type": "null"}
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             name = tp.__name__
             if name not in self.defs:
                 self.defs[name] = {}  # placeholder against recursion
@@ -82,7 +82,7 @@ class _Builder:
         props = {}
         required = []
         for f in dataclasses.fields(cls):
-            prop = self.type(hints[f.name])
+            prop = self.of(hints[f.name])
             prop["description"] = f.metadata.get("doc", "")
             if f.default is not dataclasses.MISSING and f.default is not None:
                 prop["default"] = f.default

@@ -68,14 +68,16 @@ def svg_problem(data: bytes) -> str | None:
         return "is not UTF-8 text"
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
         return "declares a DTD or entities"
-    parser = ElementTree.XMLPullParser(events=("start", "pi"))
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("start", "pi"))
     try:
         parser.feed(text)
         parser.close()
     except ElementTree.ParseError as exc:
         return f"is not well-formed XML ({exc})"
     root: ElementTree.Element | None = None
-    for event, element in parser.read_events():
+    for event_element in parser.read_events():
+        event, element = event_element  # type: ignore[misc]  # typeshed: start/pi events are pairs
+        assert isinstance(element, ElementTree.Element)  # "start" and "pi" events carry elements
         if event == "pi":
             return f"has a processing instruction ({str(element.text)[:40]!r})"
         if root is None:

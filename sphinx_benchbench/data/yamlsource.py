@@ -124,6 +124,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return self.sequence(node)
+            assert isinstance(node, yaml.MappingNode)  # the other two kinds of node are handled above
             return self.mapping(node)
         finally:
             self.active.discard(id(node))

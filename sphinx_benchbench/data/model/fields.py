@@ -5,6 +5,7 @@ read it, so a field is documented once.
 """
 
 from dataclasses import field
+from typing import Any
 
 __all__ = ["_f", "_req", "doc"]
 
@@ -14,7 +15,7 @@ def doc(text: str, **extra: object) -> dict[str, object]:
     return {"doc": " ".join(text.split()), **extra}
 
 
-def _f(text: str, default: object = None, **extra: object):
+def _f(text: str, default: object = None, **extra: object) -> Any:
     """An optional field.  ``vital=True`` in ``extra``: a problem anywhere in its value
     drops the whole object instead of the field falling back to its default (a
     result must not be shown on the wrong hardware, or from part of its samples)."""
@@ -24,5 +25,5 @@ def _f(text: str, default: object = None, **extra: object):
     return field(default=default, metadata=doc(text, **extra))
 
 
-def _req(text: str, **extra: object):
+def _req(text: str, **extra: object) -> Any:
     return field(metadata=doc(text, **extra))

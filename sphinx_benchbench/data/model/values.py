@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import statistics
+from collections.abc import Callable
 
 __all__ = ["MAX_DECIMALS", "SOFTWARE_NAMES", "STATISTICS", "moment", "olympic", "software_name", "statistic_of"]
 
@@ -21,7 +22,8 @@ def olympic(samples: list[float]) -> float:
 
 
 #: How a result's value is derived from repeated runs' samples.
-STATISTICS = {"median": statistics.median, "mean": statistics.fmean, "min": min, "max": max, "olympic": olympic}
+STATISTICS: dict[str, Callable[[list[float]], float]] = {
+    "median": statistics.median, "mean": statistics.fmean, "min": min, "max": max, "olympic": olympic}
 
 
 def statistic_of(statistic: str, samples: list[float]) -> float | None:
