@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPHINXOPTS ?=
 
-.PHONY: html latexpdf tex test lint browser slurm hyperfine clean
+.PHONY: html latexpdf tex test lint matrix browser slurm hyperfine clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ test: $(STAMP) browser slurm hyperfine tex
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The support matrix (noxfile.py): floors and newest releases, each in a fresh virtual environment.
+matrix: $(STAMP) browser slurm hyperfine
+	$(BIN)/nox
 
 clean:
 	rm -rf docs/_build .coverage-data

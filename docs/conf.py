@@ -18,11 +18,12 @@ extensions = [
 # The benchmark data lives at the repository root, next to the runners.
 benchbench_data_dir = "../data"
 
-# Current releases of the frameworks the benchmarks record (PyPI, November 2026):
-# results recorded with older ones are reported as stale.
-benchbench_current_versions = {"torch": "2.15", "tensorflow": "2.21", "keras": "3.15", "mxnet": "1.9.1"}
+# The current releases the results are compared with are recorded data, with
+# their date: ../data/versions.yaml (`python -m sphinx_benchbench versions --update`).
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
+# Warnings name their type ([benchbench.stale]), as Sphinx 8 does by default, also on 7.4.
+show_warning_types = True
 html_theme = "furo"
 html_title = "sphinx-benchbench"

@@ -190,15 +190,58 @@ def test_logos_keep_a_light_chip_in_dark_mode(page: WebDriver, tmp_path: Path) -
     assert shot.stat().st_size > 0
 
 
-def test_stale_marker_shows_its_reason_on_keyboard_focus(page: WebDriver) -> None:
-    marker = page.find_element(By.CSS_SELECTOR, "table.bb-table abbr.bb-stale")
-    _scroll_to(page, marker)
-    hidden = page.execute_script("return getComputedStyle(arguments[0], '::after').content", marker)
-    assert hidden in ("none", "normal", ""), f"the reason shows before focus: {hidden!r}"
-    page.execute_script("arguments[0].focus()", marker)
-    assert page.execute_script("return document.activeElement === arguments[0]", marker), "not focusable"
-    shown = page.execute_script("return getComputedStyle(arguments[0], '::after').content", marker)
-    assert "recorded with" in shown and "PyTorch 1.5" in shown, f"focus shows {shown!r}"
+def test_every_row_stale_is_said_once_not_marked_on_each_row(page: WebDriver) -> None:
+    """All seven rows are stale: one note with one line per cause, and no marker that would be on every row."""
+    assert page.find_elements(By.CSS_SELECTOR, "table.bb-table .bb-stale") == []
+    note = page.find_element(By.CSS_SELECTOR, "div.bb-stale-note")
+    assert note.is_displayed() and "All 7 results are stale" in note.text
+    assert "current as of November 2026" in note.text
+    causes = note.find_elements(By.CSS_SELECTOR, "ul.bb-stale-causes > li")
+    assert [c.text.split()[0] for c in causes] == ["PyTorch", "CUDA", "TensorFlow", "MXNet", "Keras"]
+
+
+#: (name, width, height, dark): the desktop and phone sizes the page must read at, in both themes.
+VIEWS = [("desktop-light", 1280, 1024, False), ("desktop-dark", 1280, 1024, True),
+         ("phone-light", 390, 844, False), ("phone-dark", 390, 844, True)]
+
+
+@pytest.mark.parametrize(("name", "width", "height", "dark"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_the_page_reads_at_every_size_and_theme(page: WebDriver, tmp_path: Path, name: str, width: int,
+                                                height: int, dark: bool) -> None:
+    """Screenshots at 1280 px and 390 px, light and dark; the body never overflows sideways (the table
+    and charts scroll inside themselves), the framework icons form a column, the chart's text stays
+    legible, and no visible paragraph repeats the table's values."""
+    page.set_window_size(width, height)
+    if dark:
+        page.execute_script("document.body.dataset.theme = 'dark';")
+    inner = page.execute_script("return window.innerWidth")
+    overflow = page.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name}: the page body is {overflow}px wider than the {inner}px window"
+
+    table = page.find_element(By.CSS_SELECTOR, "table.bb-table")
+    _scroll_to(page, table)
+    icons = page.execute_script(
+        """return Array.from(arguments[0].querySelectorAll('tbody tr')).map(tr => {
+               const icon = tr.querySelector('img.bb-icon');
+               return icon ? Math.round(icon.getBoundingClientRect().left
+                                        - tr.getBoundingClientRect().left) : null; });""", table)
+    assert None not in icons and len(set(icons)) == 1, f"{name}: framework icons at x = {icons}"
+
+    sizes = page.execute_script(
+        """const svg = document.querySelector('svg.bb-chart');
+           const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+           return Array.from(svg.querySelectorAll('text'))
+                       .map(t => parseFloat(t.getAttribute('font-size')) * scale);""")
+    assert min(sizes) >= 9, f"{name}: chart text drawn at {min(sizes):.1f}px"
+
+    values = [cell.text for cell in table.find_elements(By.CSS_SELECTOR, "tbody td:nth-child(3)")]
+    listing = f"Detectron2 {values[0]}, mmdetection {values[1]}"
+    shown = page.find_elements(By.CSS_SELECTOR, "article p, article figcaption")
+    visible = [p.text for p in shown if p.is_displayed()]
+    assert not any(listing in text or "Bar chart of" in text for text in visible), f"{name}: the values repeated"
+
+    shot = tmp_path / f"maskrcnn-training-{name}.png"
+    assert page.save_screenshot(str(shot)) and shot.stat().st_size > 0
 
 
 def test_chart_text_follows_the_theme(page: WebDriver) -> None:

@@ -11,9 +11,11 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
+from .conftest import html
+
 
 def page(app: SphinxTestApp, name: str = "index.html") -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / name).read_text(encoding="utf-8"), "html.parser")
+    return html(app.outdir / name)
 
 
 @pytest.mark.sphinx("html", testroot="basic")
@@ -96,7 +98,16 @@ def test_chart_cache_draws_unchanged_charts_once(make_app: Callable[..., SphinxT
     results = src / "data/toy/results/2024-02-01.yaml"
     results.write_text(results.read_text().replace("value: 6.0", "value: 7.0"), encoding="utf-8")
     app.build()
-    assert len(list(cache.glob("*.svg"))) > 3, "changed data draws new charts"
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.svg")}
+    drawn = sorted(set(after) - set(first))
+    assert len(drawn) == 2, "the two charts showing slow's result (the box's bars, the history) are drawn again"
+    assert {name: after[name] for name in first} == first, "nothing cached is redrawn in place"
+    bar, gpu, history = page(app).select("svg.bb-chart")
+    assert "Slow <i>one</i> 7.0." in bar.desc.get_text() and "Slow <i>one</i>: 7.0 on" in history.desc.get_text()
+    assert "Slow" not in gpu.desc.get_text(), "the GPU table's chart, which slow is not in, is the cached one"
+    texts = {name: (cache / name).read_text(encoding="utf-8") for name in drawn}
+    assert sorted("Bar chart" in t for t in texts.values()) == [False, True]
+    assert all("Slow &lt;i&gt;one&lt;/i&gt;" in t and " 7.0" in t for t in texts.values())
 
 
 @pytest.mark.parametrize("builder", ["latex", "text", "man"])
@@ -113,7 +124,7 @@ def test_charts_in_other_builders(make_app: Callable[..., SphinxTestApp], projec
     elif builder == "text":
         text = (app.outdir / "index.txt").read_text(encoding="utf-8")
         assert "Alpha " in text and "#" * 10 in text
-        assert "[Bar chart of time (s)" in text
+        assert "Toy benchmark on One test box (s)\nAlpha " in text, "the bar chart, titled"
     else:
         man = next(app.outdir.rglob("*.1")).read_text(encoding="utf-8")
         assert "Bar chart of time" in man

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from packaging.version import Version
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_benchbench.analysis.staleness import Policy, current_versions, find_stale, merge_policy, newer
+from sphinx_benchbench.data.identity import identity
 from sphinx_benchbench.data.loader import load_benchmark
 from sphinx_benchbench.data.model import StalenessPolicy
 
-from .conftest import REPO, ROOTS
+from .conftest import REPO, ROOTS, html
 
 TOY = ROOTS / "test-basic" / "data"
 
@@ -102,19 +102,69 @@ def test_unparseable_versions_are_reported_not_compared(tmp_path: Path) -> None:
     assert any("toylib version 'latest-ish' cannot be compared" in u for s in found for u in s.unparseable)
 
 
+def _stale_in(data: Path, policy: Policy, name: str = "toy") -> dict[str, str]:
+    """Stale results of benchmark ``name`` in ``data`` (an edited copy), by implementation@date."""
+    bench, problems = load_benchmark(data, name)
+    assert bench is not None and problems == [], problems
+    found = find_stale(bench, bench.results, policy, {}, today=dt.date(2024, 3, 1), installed=nothing_installed)
+    return {f"{s.result.implementation}@{s.result.recorded}": s.reason for s in found}
+
+
 def test_an_edited_entry_makes_its_results_stale(tmp_path: Path) -> None:
+    """A result measured at the commit its entry pins is current; once the entry names another commit, it is
+    stale, with both commits named.  Both checks read the same edited copy, so the first one can fail."""
     data = tmp_path / "data"
     shutil.copytree(TOY, data)
     results = data / "toy/results/2024-02-01.yaml"
     results.write_text(results.read_text().replace("  - implementation: slow\n    value: 6.0\n",
                                                    "  - implementation: slow\n    value: 6.0\n    commit: abc1234\n"))
-    bench, _ = load_benchmark(data, "toy")
-    assert stale_of(Policy(ignore=("python", "toylib"))) == {}
     bench_yaml = data / "toy/benchmark.yaml"
-    bench_yaml.write_text(bench_yaml.read_text().replace("ref: abc1234}", "ref: def5678}"))
-    bench, _ = load_benchmark(data, "toy")
-    found = find_stale(bench, bench.results, Policy(ignore=("python", "toylib")), {}, installed=nothing_installed)
-    assert [s.reason for s in found] == ["measured at commit abc1234, the entry now names def5678"]
+    text = bench_yaml.read_text()
+    policy = Policy(ignore=("python", "toylib"))
+    for pinned in ("abc1234", "ABC1234", "abc1234deadbeef"):  # the same commit, spelled shorter, longer, upper case
+        bench_yaml.write_text(text.replace("ref: abc1234}", f"ref: {pinned}}}"))
+        assert _stale_in(data, policy) == {}, f"a result measured at the pinned commit ({pinned}) is current"
+    bench_yaml.write_text(text.replace("ref: abc1234}", "ref: def5678}"))
+    assert _stale_in(data, policy) == {"slow@2024-02-01": "measured at commit abc1234, the entry now names def5678"}
+
+
+IDENTITY_ROOT = """\
+title: Identity
+metric: {label: Time, unit: s, direction: lower}
+measurement: {description: Wall time.}
+implementations:
+  - id: one
+    name: One
+    commands: [one --fast]
+    env: {MODE: quick}
+    run: {wall: {}}
+"""
+
+
+def test_a_result_with_an_identity_is_stale_once_its_entry_changes(tmp_path: Path) -> None:
+    """A measured result carries the identity hash of the entry it ran (commands, environment, set-up, patches,
+    log reading); an edit to any of them makes it stale, and an edit elsewhere (its name) does not."""
+    data = tmp_path / "data"
+    (data / "ident/results").mkdir(parents=True)
+    bench_yaml = data / "ident/benchmark.yaml"
+    bench_yaml.write_text(IDENTITY_ROOT)
+    bench, problems = load_benchmark(data, "ident")
+    assert bench is not None and problems == [], problems
+    impl = bench.implementation("one")
+    assert impl is not None
+    digest = identity(bench, impl, None, None)
+    (data / "ident/results/r.yaml").write_text(
+        "results:\n  - implementation: one\n    value: 1.0\n    recorded: 2024-02-01\n    status: measured\n"
+        f"    provenance: {{by: test}}\n    identity: {digest}\n")
+    reason = ("its implementation's entry (commands, environment, set-up, patches or log reading) changed after "
+              "it was measured")
+    assert _stale_in(data, Policy(), "ident") == {}, "the entry it was measured with"
+    bench_yaml.write_text(IDENTITY_ROOT.replace("name: One", "name: One renamed"))
+    assert _stale_in(data, Policy(), "ident") == {}, "the display name is not part of what ran"
+    for old, new in (("one --fast", "one --slow"), ("MODE: quick", "MODE: thorough")):
+        bench_yaml.write_text(IDENTITY_ROOT.replace(old, new))
+        assert _stale_in(data, Policy(), "ident") == {"one@2024-02-01": reason}, new
+
 
 
 @pytest.mark.parametrize("builder", ["html", "text", "latex"])
@@ -130,14 +180,14 @@ def test_stale_rows_are_marked_and_warned(make_app: Callable[..., SphinxTestApp]
     assert "refresh with: python -m runners.run toy alpha [benchbench.stale]" in warnings
     assert warnings.count("[benchbench.stale]") == 4, "one per stale row shown, once although two pages show them"
     if builder == "html":
-        page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+        page = html(app.outdir / "index.html")
         markers = page.select("table.bb-table abbr.bb-stale")
         assert len(markers) == 4
         assert markers[0]["tabindex"] == "0" and "Python 3.11 (now 3.13" in markers[0]["title"]
         assert "4 of 5 results are stale" in page.select_one("div.bb-stale-note").get_text(" ")
     elif builder == "text":
         text = (app.outdir / "index.txt").read_text(encoding="utf-8")
-        assert "Tie B stale (recorded with Python 3.11" in text, "the reason is printed after the marker"
+        assert "* **Tie B**: recorded with Python 3.11 (now 3.13, from conf.py)." in text, "every reason printed"
         assert "4 of 5 results are stale" in text
     else:
         tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
@@ -182,3 +232,12 @@ def test_check_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert broken.returncode == 1 and "invalid: YAML syntax error" in broken.stdout
     assert check(str(tmp_path / "none")).returncode == 2
     assert check(str(TOY), "--current", "nonsense").returncode == 2
+
+
+def test_check_cli_reports_a_conf_py_that_raises(tmp_path: Path) -> None:
+    """A conf.py that raises is reported as unreadable, by name, with its error (status 2, no traceback)."""
+    conf = tmp_path / "conf.py"
+    conf.write_text('raise RuntimeError("broken conf")\n')
+    broken = check(str(TOY), "--conf", str(conf))
+    assert broken.returncode == 2 and broken.stdout == ""
+    assert broken.stderr == f"error: {conf}: cannot read: broken conf\n"

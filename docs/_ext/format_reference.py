@@ -8,6 +8,7 @@ accepts.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 
@@ -36,6 +37,16 @@ def _type_text(tp: Any) -> str:
     return {str: "text", int: "integer", float: "number", bool: "boolean"}.get(tp, str(tp))
 
 
+def _marked(text: str) -> list[nodes.Node]:
+    """The model's doc text with its ``literals`` as literal nodes: read as plain text they would
+    show their backquotes on the page."""
+    out: list[nodes.Node] = []
+    for n, piece in enumerate(re.split(r"``(.+?)``", text)):
+        if piece:
+            out.append(nodes.literal("", piece) if n % 2 else nodes.Text(piece))
+    return out
+
+
 class FormatReference(SphinxDirective):
     """``.. benchbench-format:: ClassName`` renders one dataclass's fields."""
 
@@ -45,7 +56,7 @@ class FormatReference(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         cls = getattr(model, self.arguments[0])
         hints = get_type_hints(cls, include_extras=True)
-        out: list[nodes.Node] = [nodes.paragraph("", " ".join((cls.__doc__ or "").split()))]
+        out: list[nodes.Node] = [nodes.paragraph("", "", *_marked(" ".join((cls.__doc__ or "").split())))]
         table = nodes.table()
         group = nodes.tgroup(cols=3)
         table += group
@@ -55,23 +66,26 @@ class FormatReference(SphinxDirective):
         group += head
         body = nodes.tbody()
         group += body
-        head += self.row([nodes.Text("Key"), nodes.Text("Type"), nodes.Text("Meaning")])
+        head += self.row([[nodes.Text("Key")], [nodes.Text("Type")], [nodes.Text("Meaning")]])
         for f in dataclasses.fields(cls):
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            key = nodes.literal("", f.name)
-            kind = nodes.Text(_type_text(hints[f.name]) + (" (required)" if required else ""))
-            meaning = nodes.Text(f.metadata.get("doc", ""))
+            key = [nodes.literal("", f.name)]
+            kind = [nodes.Text(_type_text(hints[f.name]) + (" (required)" if required else ""))]
+            meaning = _marked(f.metadata.get("doc", ""))
             if f.default not in (dataclasses.MISSING, None):
-                meaning = nodes.Text(f"{meaning} Default: {f.default!r}.")
+                meaning += [nodes.Text(" Default: "), nodes.literal("", repr(f.default)), nodes.Text(".")]
             body += self.row([key, kind, meaning])
         out.append(table)
-        return out
+        # Options such as ``--repeat`` stay two hyphens: no smart quotes or dashes in the model's text.
+        box = nodes.container("", *out)
+        box["support_smartquotes"] = False
+        return [box]
 
     @staticmethod
-    def row(cells: list[nodes.Node]) -> nodes.row:
+    def row(cells: list[list[nodes.Node]]) -> nodes.row:
         row = nodes.row()
         for cell in cells:
-            row += nodes.entry("", nodes.paragraph("", "", cell))
+            row += nodes.entry("", nodes.paragraph("", "", *cell))
         return row
 
 

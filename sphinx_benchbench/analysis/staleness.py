@@ -2,13 +2,17 @@
 
 A result is compared with the *current* version of each package it recorded,
 taken, in this order, from: ``benchbench_current_versions`` in conf.py; the
-environment building the docs (``importlib.metadata``, and Python itself);
-the newest version of that package recorded by any result of the same
-benchmark (a table mixing PyTorch 1.5 and 2.5 rows is no fair comparison).
-Versions are compared with :mod:`packaging`, never as strings.  A result is
-also stale when its implementation's entry changed after it was measured
-(identity hash, or the commit it names), or when it is older than
-``max_age_days``.
+releases recorded in ``data/versions.yaml`` (:mod:`.versions`, dated); the
+environment building the docs (``importlib.metadata``, and Python itself), but
+only when a site opts in, since it makes the page depend on the machine that
+builds it; the newest version of that package recorded by any result of the
+same benchmark (a table mixing PyTorch 1.5 and 2.5 rows is no fair
+comparison).  Versions are compared with :mod:`packaging`, never as strings.
+An implementation released as a package (its ``source`` a release whose name
+its ``run.packages`` lists) is compared the same way: detectron2 at v0.1.2 is
+stale once a newer detectron2 is current.  A result is also stale when its
+implementation's entry changed after it was measured (identity hash, or the
+commit it names), or when it is older than ``max_age_days``.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from packaging.version import InvalidVersion, Version
 
 from ..data.convert import Converter
 from ..data.identity import identity
-from ..data.model import Benchmark, Result, StalenessPolicy, software_name
+from ..data.model import Benchmark, Implementation, Result, StalenessPolicy, software_name
+from .versions import RecordedVersions, as_of_words
 
-__all__ = ["Current", "Policy", "Stale", "find_stale", "merge_policy", "site_policy"]
+__all__ = ["Current", "Installed", "Policy", "Stale", "find_stale", "installed_version", "merge_policy",
+           "site_policy"]
 
 #: Names people use for packages, mapped to the keys results record.
 DEFAULT_ALIASES = {"pytorch": "torch", "tf": "tensorflow", "jaxlib": "jax", "mx": "mxnet", "yaml": "pyyaml"}
@@ -96,6 +102,10 @@ class Stale:
     reasons: list[str] = field(default_factory=list)
     #: Packages whose versions could not be parsed (a data problem, not staleness).
     unparseable: list[str] = field(default_factory=list)
+    #: The older software as ``(package, recorded version, current)``, so a page can group rows by cause.
+    older: list[tuple[str, str, Current]] = field(default_factory=list)
+    #: The reasons other than older software (an edited entry, old age), each a sentence of its own.
+    other: list[str] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -103,7 +113,7 @@ class Stale:
 
 
 @functools.cache
-def _installed(package: str) -> str | None:
+def installed_version(package: str) -> str | None:
     """The version installed where the docs are built; what is installed does not change mid-build."""
     if package == "python":
         return platform.python_version()
@@ -113,6 +123,11 @@ def _installed(package: str) -> str | None:
         return importlib.metadata.version(package)
     except (importlib.metadata.PackageNotFoundError, ValueError):
         return None
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: a 5000-digit version is not repeated in full."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _parse(text: str) -> Version | None:
@@ -139,10 +154,21 @@ def newer(current: Version, recorded: Version, part: str) -> bool:
     return part == "patch" and Version(current.public) > Version(recorded.public)
 
 
+#: Where the docs are built: a package's installed version, or ``None``.
+Installed = Callable[[str], str | None]
+
+
 def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Policy,
-                     installed: Callable[[str], str | None] = _installed) -> Callable[[str], Current | None]:
-    """A lookup of each package's current version, by the documented precedence."""
+                     installed: Installed | None = None,
+                     recorded: RecordedVersions | None = None) -> Callable[[str], Current | None]:
+    """A lookup of each package's current version, by the documented precedence.
+
+    ``installed`` (such as :func:`installed_version`) is consulted only when
+    given: the site opted in to comparing with the machine building the docs.
+    """
     conf = {policy.name(k): v for k, v in configured.items()}
+    index = {policy.name(k): v for k, v in recorded.versions.items()} if recorded else {}
+    latest = f"the latest release as of {as_of_words(recorded.as_of)}" if recorded else ""
     newest: dict[str, tuple[Version, str]] = {}
     for result in bench.results:
         for pkg, text in result.software.items():
@@ -157,7 +183,9 @@ def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Po
         if key not in cache:
             if key in conf:
                 cache[key] = Current(str(conf[key]), "from conf.py")
-            elif (found := installed(key)) is not None:
+            elif key in index:
+                cache[key] = Current(index[key], latest)
+            elif installed is not None and (found := installed(key)) is not None:
                 cache[key] = Current(found, "installed where the docs are built")
             elif key in newest:
                 cache[key] = Current(newest[key][1], f"the newest recorded for {bench.id}")
@@ -169,39 +197,68 @@ def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Po
 
 
 def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configured: Mapping[str, str],
-               today: dt.date | None = None,
-               installed: Callable[[str], str | None] = _installed) -> list[Stale]:
-    """The stale (or uncomparable) ones among ``results``, in order, with their reasons."""
+               today: dt.date | None = None, installed: Installed | None = None,
+               recorded: RecordedVersions | None = None) -> list[Stale]:
+    """The stale (or uncomparable) ones among ``results``, in order, with their reasons.
+
+    ``today`` (for ``max_age_days``) defaults to the recorded versions' date when
+    there are any, so the same data give the same page on any day; then to today.
+    """
+    since = "ago"
+    if today is None and recorded is not None:
+        today, since = recorded.date, f"before {as_of_words(recorded.as_of)}"
     today = today or dt.date.today()
-    lookup = current_versions(bench, configured, policy, installed)
+    lookup = current_versions(bench, configured, policy, installed, recorded)
     out = []
     for result in results:
         stale = Stale(result)
         older: list[str] = []
-        for pkg, text in result.software.items():
+        for pkg, text in _compared(bench, result, policy):
             if not policy.tracks(pkg):
                 continue
             current = lookup(pkg)
             if current is None:
                 continue
-            recorded, now = _parse(text), _parse(current.version)
-            if recorded is None or now is None:
-                bad = text if recorded is None else current.version
-                stale.unparseable.append(f"{pkg} version {bad!r} cannot be compared (not a PEP 440 version)")
+            then, now = _parse(text), _parse(current.version)
+            if then is None or now is None:
+                bad = text if then is None else current.version
+                stale.unparseable.append(
+                    f"{pkg} version {_shortened(bad)!r} cannot be compared (not a PEP 440 version)")
                 continue
             part = policy.parts.get(policy.name(pkg), policy.part)
-            if newer(now, recorded, part):
+            if newer(now, then, part):
                 older.append(f"{software_name(pkg)} {text} (now {current.version}, {current.source})")
+                stale.older.append((pkg, text, current))
         if older:
             stale.reasons.append("recorded with " + ", ".join(older))
-        stale.reasons += _entry_changed(bench, result)
+        stale.other += _entry_changed(bench, result)
         if policy.max_age_days is not None:
             age = (today - result.date).days
             if age > policy.max_age_days:
-                stale.reasons.append(f"recorded {age} days ago, more than {policy.max_age_days}")
+                stale.other.append(f"recorded {age} days {since}, more than {policy.max_age_days}")
+        stale.reasons += stale.other
         if stale.reasons or stale.unparseable:
             out.append(stale)
     return out
+
+
+def _released_as(impl: Implementation | None, policy: Policy) -> tuple[str, str] | None:
+    """``(package, version)`` when the implementation is a release of a package its run lists."""
+    src = impl.source if impl else None
+    if impl is None or src is None or src.kind != "release" or not src.ref or impl.run is None:
+        return None
+    names = {policy.name(p): p for p in impl.run.packages}
+    package = names.get(policy.name(impl.id))
+    return (package, src.ref) if package else None
+
+
+def _compared(bench: Benchmark, result: Result, policy: Policy) -> list[tuple[str, str]]:
+    """The recorded ``(package, version)`` pairs, with the implementation's own release when not recorded."""
+    pairs = list(result.software.items())
+    own = _released_as(bench.implementation(result.implementation), policy)
+    if own and all(policy.name(p) != policy.name(own[0]) for p, _ in pairs):
+        pairs.append(own)
+    return pairs
 
 
 def _entry_changed(bench: Benchmark, result: Result) -> list[str]:

@@ -5,7 +5,8 @@ would refuse to run (an unknown log format, an invalid pattern, a version
 probe without a command: the same check ``runners.run`` makes before it
 starts anything), and checks the results the pages show (the newest of each
 implementation on each kind of hardware) for staleness, with the same code
-the Sphinx build uses, but without a build.  Exit status 1 when anything is
+the Sphinx build uses (current releases from ``DATA_DIR/versions.yaml``, then
+conf.py's and the command line's), but without a build.  Exit status 1 when anything is
 found, 0 otherwise.
 """
 
@@ -20,15 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.ranking import current_results
-from ..analysis.staleness import Policy, find_stale, merge_policy, site_policy
+from ..analysis.staleness import Installed, Policy, find_stale, installed_version, merge_policy, site_policy
+from ..analysis.versions import load_versions
 from ..data.loader import list_benchmarks, load_benchmark
 from ..runners.engine.plan import cannot_run
 
 __all__ = ["main"]
 
 
-def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[Policy, dict[str, str], list[str]]:
-    """The site's policy and current versions: from conf.py if given, then the command line."""
+def _site(conf: Path | None, current: list[str],
+          max_age: int | None) -> tuple[Policy, dict[str, str], Installed | None, list[str]]:
+    """The site's policy, current versions and opt-in to the installed ones: from conf.py if given, then the
+    command line."""
     values: dict[str, Any] = {}
     errors: list[str] = []
     if conf is not None:
@@ -48,7 +52,8 @@ def _site(conf: Path | None, current: list[str], max_age: int | None) -> tuple[P
     errors += [f"benchbench_staleness: {message}" for message in problems]
     if max_age is not None:  # the command line wins over conf.py
         policy = dataclasses.replace(policy, max_age_days=max_age)
-    return policy, versions, errors
+    installed = installed_version if values.get("benchbench_current_from_build") else None
+    return policy, versions, installed, errors
 
 
 def _at(item: dict[str, Any]) -> str:
@@ -68,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"error: data folder {args.data} not found", file=sys.stderr)
         return 2
-    site, versions, errors = _site(args.conf, args.current, args.max_age_days)
+    site, versions, installed, errors = _site(args.conf, args.current, args.max_age_days)
     if errors:
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
@@ -76,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     invalid: list[dict[str, Any]] = []
     stale: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
+    recorded, problems = load_versions(args.data)
+    invalid += [{"file": p.path, "line": p.line, "message": p.message} for p in problems]
     for name in list_benchmarks(str(args.data)):
         bench, problems = load_benchmark(args.data, name)
         invalid += [{"file": p.path, "line": p.line, "message": p.message} for p in problems]
@@ -87,14 +94,15 @@ def main(argv: list[str] | None = None) -> int:
                 refused += [{"file": p.path, "line": p.line, "benchmark": name, "implementation": impl.id,
                              "message": p.message} for p in cannot_run(bench, impl)]
         policy = merge_policy(site, bench.definition.staleness)
-        for item in find_stale(bench, current_results(bench, ids), policy, versions):
+        for item in find_stale(bench, current_results(bench, ids), policy, versions, installed=installed,
+                               recorded=recorded):
             where = bench.locate(item.result)
             file, line = (where.path, where.line) if where else (bench.folder, None)
             invalid += [{"file": file, "line": line, "message": m} for m in item.unparseable]
             if item.reasons:
-                impl = item.result.implementation
-                stale.append({"file": file, "line": line, "benchmark": name, "implementation": impl,
-                              "reasons": item.reasons, "refresh": f"python -m runners.run {name} {impl}"})
+                impl_id = item.result.implementation
+                stale.append({"file": file, "line": line, "benchmark": name, "implementation": impl_id,
+                              "reasons": item.reasons, "refresh": f"python -m runners.run {name} {impl_id}"})
     if args.json:
         print(json.dumps({"invalid": invalid, "refused": refused, "stale": stale}, indent=2))
     else:

@@ -2,8 +2,8 @@
 
 ``benchbench run ...`` is ``python -m runners.run ...`` in a checkout,
 ``benchbench parse`` is ``python -m runners.parse``, ``benchbench import``
-is ``python -m runners.ingest`` and ``benchbench check`` is
-``python -m sphinx_benchbench check``: each subcommand hands its arguments to
+is ``python -m runners.ingest``, and ``benchbench check`` and ``benchbench
+versions`` are ``python -m sphinx_benchbench check`` and ``... versions``: each subcommand hands its arguments to
 that command's own ``main``, so their options, help and exit statuses are the
 same whichever way they are called.
 """
@@ -14,6 +14,7 @@ import importlib
 import sys
 
 from .._version import __version__
+from ..runners.cli.stopping import answering
 
 __all__ = ["main"]
 
@@ -24,6 +25,7 @@ COMMANDS = {
     "import": ("sphinx_benchbench.runners.cli.ingest",
                "import results of pytest-benchmark, asv, pyperf, hyperfine or Google Benchmark"),
     "check": ("sphinx_benchbench.cli.check", "report invalid data, stale results and what the runner would refuse"),
+    "versions": ("sphinx_benchbench.cli.versions", "show, or --update from the package index, the current releases"),
 }
 
 
@@ -45,9 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] not in COMMANDS:
         print(f"benchbench: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[args[0]][0])
-    code: int = module.main(args[1:])
-    return code
+    name = COMMANDS[args[0]][0]
+
+    def command() -> int:
+        code: int = importlib.import_module(name).main(args[1:])
+        return code
+
+    if args[0] == "run":  # signals answered before the runner's modules import, as python -m runners.run does
+        return answering(command)
+    return command()
 
 
 if __name__ == "__main__":

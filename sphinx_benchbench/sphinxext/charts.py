@@ -184,8 +184,9 @@ def cached_svg(doctreedir: Path, spec_json: str, alt: str, prefix: str) -> str:
 def visit_chart_html(self: Any, node: chart) -> None:
     node_id = node["ids"][0]
     svg = cached_svg(Path(self.builder.doctreedir), node["spec"], node["alt"], node_id)
-    self.body.append(f'<figure class="bb-figure" id="{_e(node_id)}">{svg}'
-                     f'<figcaption>{_e(node["alt"])}</figcaption></figure>\n')
+    # The description is the SVG's <desc>, read out through aria-labelledby: shown as a caption
+    # it would repeat the table's numbers a third time.
+    self.body.append(f'<figure class="bb-figure" id="{_e(node_id)}">{svg}</figure>\n')
     raise nodes.SkipNode
 
 
@@ -195,51 +196,81 @@ def _tex(text: object) -> str:
     return escape(str(text))
 
 
+def _tikz_bars(spec: dict[str, Any]) -> list[str]:
+    """Bars from x=0.1 to 8.1 cm, the unit above them; a value is written past its bar *and* its
+    error bar, so the bar never crosses it out."""
+    top = max([r.get("high") or r["value"] for r in spec["rows"]] + [1e-12])
+    n_rows = len(spec["rows"])
+    lines = [rf"\node[anchor=south west] at (0.1,0.3) {{{_tex(spec['unit'])}}};",
+             rf"\draw (0.1,0.3) -- (0.1,{-0.6 * (n_rows - 1) - 0.3:.2f});"]
+    for n, row in enumerate(spec["rows"]):
+        y = -0.6 * n
+        w = 8 * (row["value"] / top)
+        lines.append(rf"\node[anchor=east] at (0,{y:.2f}) {{{_tex(row['label'])}}};")
+        lines.append(rf"\fill[blue!{35 if row.get('stale') else 60}] (0.1,{y - 0.2:.2f}) rectangle "
+                     rf"({0.1 + w:.2f},{y + 0.2:.2f});")
+        end = w
+        if row.get("low") is not None and row.get("high") is not None:
+            a, b = 0.1 + 8 * (row["low"] / top), 0.1 + 8 * (row["high"] / top)
+            lines.append(rf"\draw ({a:.2f},{y:.2f}) -- ({b:.2f},{y:.2f}); "
+                         rf"\draw ({a:.2f},{y - 0.1:.2f}) -- ({a:.2f},{y + 0.1:.2f}); "
+                         rf"\draw ({b:.2f},{y - 0.1:.2f}) -- ({b:.2f},{y + 0.1:.2f});")
+            end = max(w, b - 0.1)
+        label = _value(spec, row["value"]) + (" (stale)" if row.get("stale") else "")
+        lines.append(rf"\node[anchor=west] at ({0.25 + end:.2f},{y:.2f}) {{{_tex(label)}}};")
+    return lines
+
+
+def _tikz_history(spec: dict[str, Any]) -> list[str]:
+    """Lines over a 10 x 5 cm plot, both axes labelled: the value scale (0 and its top, in the unit) and
+    the first and last dates."""
+    points = [(when(d), v) for s in spec["series"] for d, v in s["points"]]
+    d0, d1 = min(p[0] for p in points), max(p[0] for p in points)
+    span = max((d1 - d0).total_seconds(), 1.0)
+    vmax = max(v for _, v in points) * 1.1 or 1
+    same_day = d0.date() == d1.date()
+    lines = [r"\draw[->] (0,0) -- (10.5,0); \draw[->] (0,0) -- (0,5.5);",
+             r"\node[anchor=east] at (0,0) {0}; \draw (-0.1,5) -- (0,5);",
+             rf"\node[anchor=east] at (-0.1,5) {{{_tex(_fmt(vmax))}}};",
+             rf"\node[anchor=south,rotate=90] at (-0.9,2.5) {{{_tex(spec['unit'])}}};",
+             rf"\node[anchor=north west] at (0,-0.1) {{{_tex(_label(d0, same_day))}}};",
+             rf"\node[anchor=north east] at (10,-0.1) {{{_tex(_label(d1, same_day))}}};",
+             r"\node[anchor=north] at (5,-0.6) {recorded};"]
+    for n, s in enumerate(spec["series"]):
+        colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][n % 8]
+        coords = [(10 * (when(d) - d0).total_seconds() / span, 5 * v / vmax) for d, v in s["points"]]
+        lines.append(rf"\draw[{colour},thick] " + " -- ".join(f"({x:.2f},{y:.2f})" for x, y in coords) + ";")
+        lines += [rf"\fill[{colour}] ({x:.2f},{y:.2f}) circle (2pt);" for x, y in coords]
+        lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(s['label'])}}};")
+    return lines
+
+
 def visit_chart_latex(self: Any, node: chart) -> None:
+    """TikZ, vector in the PDF, its title under it; the description is not printed (the table beside
+    it has the same numbers)."""
     spec = json.loads(node["spec"])
-    lines = [r"\begin{center}\begin{tikzpicture}[x=1cm,y=1cm,font=\small]"]
-    if spec["kind"] == "bar":
-        top = max([r.get("high") or r["value"] for r in spec["rows"]] + [1e-12])
-        for n, row in enumerate(spec["rows"]):
-            y = -0.6 * n
-            w = 8 * (row["value"] / top)
-            lines.append(rf"\node[anchor=east] at (0,{y:.2f}) {{{_tex(row['label'])}}};")
-            lines.append(rf"\fill[blue!{35 if row.get('stale') else 60}] (0.1,{y - 0.2:.2f}) rectangle "
-                         rf"({0.1 + w:.2f},{y + 0.2:.2f});")
-            if row.get("low") is not None and row.get("high") is not None:
-                a, b = 0.1 + 8 * (row["low"] / top), 0.1 + 8 * (row["high"] / top)
-                lines.append(rf"\draw ({a:.2f},{y:.2f}) -- ({b:.2f},{y:.2f});")
-            label = _value(spec, row["value"]) + (" (stale)" if row.get("stale") else "")
-            lines.append(rf"\node[anchor=west] at ({0.2 + w:.2f},{y:.2f}) {{{_tex(label)}}};")
-    else:
-        points = [(when(d), v) for s in spec["series"] for d, v in s["points"]]
-        d0 = min(p[0] for p in points)
-        span = max((max(p[0] for p in points) - d0).total_seconds(), 1.0)
-        vmax = max(v for _, v in points) * 1.1 or 1
-        lines.append(r"\draw[->] (0,0) -- (10.5,0); \draw[->] (0,0) -- (0,5.5);")
-        for n, s in enumerate(spec["series"]):
-            colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][n % 8]
-            coords = " -- ".join(f"({10 * (when(d) - d0).total_seconds() / span:.2f},"
-                                 f"{5 * v / vmax:.2f})" for d, v in s["points"])
-            lines.append(rf"\draw[{colour},thick] {coords};")
-            lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(s['label'])}}};")
-    lines.append(r"\end{tikzpicture}\end{center}")
-    lines.append(rf"\begin{{center}}\small {_tex(node['alt'])}\end{{center}}")
+    lines = [r"\begin{center}\begin{tikzpicture}[x=1cm,y=1cm,font=\small]",
+             *(_tikz_bars(spec) if spec["kind"] == "bar" else _tikz_history(spec)),
+             r"\end{tikzpicture}\end{center}",
+             rf"\begin{{center}}\small {_tex(spec['title'])}\end{{center}}"]
     self.body.append("\n" + "\n".join(lines) + "\n")
     raise nodes.SkipNode
 
 
 def visit_chart_text(self: Any, node: chart) -> None:
+    """Bars of ``#`` under the title; a history chart, which text cannot draw, by its description."""
     spec = json.loads(node["spec"])
     self.new_state(0)
     if spec["kind"] == "bar":
         top = max([r["value"] for r in spec["rows"]] + [1e-12])
         width = max(len(r["label"]) for r in spec["rows"])
+        self.add_text(f"{spec['title']} ({spec['unit']})\n")
         for row in spec["rows"]:
             bar = "#" * max(1, round(40 * (row["value"] / top)))
             stale = " (stale)" if row.get("stale") else ""
             self.add_text(f"{row['label']:<{width}} {bar} {_value(spec, row['value'])}{stale}\n")
-    self.add_text(f"[{node['alt']}]\n")
+    else:
+        self.add_text(f"[{node['alt']}]\n")
     self.end_state(wrap=False)
     raise nodes.SkipNode
 

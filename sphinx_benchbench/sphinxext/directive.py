@@ -13,7 +13,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..analysis.ranking import rank
-from ..analysis.staleness import Policy, Stale, find_stale, merge_policy, site_policy
+from ..analysis.staleness import Policy, Stale, find_stale, installed_version, merge_policy, site_policy
+from ..analysis.versions import VERSIONS_FILE, RecordedVersions, load_versions
 from ..data.loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
 from ..data.model import Benchmark, Result
 from .dependencies import note_files
@@ -38,6 +39,8 @@ class _Build:
     reported: set[int] = field(default_factory=set)
     #: The site's staleness policy from conf.py, validated once.
     policy: Policy | None = None
+    #: ``data/versions.yaml``, read (and its problems reported) once; a 1-tuple once read.
+    versions: tuple[RecordedVersions | None] | None = None
 
 
 _builds: WeakKeyDictionary[BuildEnvironment, _Build] = WeakKeyDictionary()
@@ -61,6 +64,18 @@ def _site_policy(env: BuildEnvironment) -> Policy:
         for message in problems:
             warn(f"benchbench_staleness: {message}", None, Subtype.config)
     return build.policy
+
+
+def _recorded_versions(env: BuildEnvironment) -> RecordedVersions | None:
+    """The current releases recorded in the data folder, read once per build; every page with a
+    benchmark depends on the file (an edit rebuilds them, and so does adding it)."""
+    build = _build(env)
+    if build.versions is None:
+        recorded, problems = load_versions(env.config.benchbench_data_dir)
+        for problem in problems:
+            warn_data(problem)
+        build.versions = (recorded,)
+    return build.versions[0]
 
 
 def resolve_data_dir(app: Sphinx, config: Config) -> None:
@@ -103,8 +118,9 @@ class BenchmarkTableDirective(SphinxDirective):
                 on = f" on {table.label}" if table.label else ""
                 self.warn(f"baseline {baseline!r} has the value 0{on}: no relative column (nothing can be "
                           "relative to 0)")
-        stale = self.stale(bench, [row.result for table in tables for row in table.rows])
-        renderer = Renderer(bench, tables, self.new_id, impl_ids, stale)
+        recorded = _recorded_versions(self.env)
+        stale = self.stale(bench, [row.result for table in tables for row in table.rows], recorded)
+        renderer = Renderer(bench, tables, self.new_id, impl_ids, stale, recorded.as_of if recorded else None)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
         # Data is shown as written: no smart quotes in an asv case "label='a'" or a command's quotes.
         container["support_smartquotes"] = False
@@ -135,13 +151,19 @@ class BenchmarkTableDirective(SphinxDirective):
             # Depending on a missing file re-reads the page until the data is fixed.
             note_files(self.env, [os.path.join(root, name, BENCHMARK_FILE)], [])
         else:
-            note_files(self.env, bench.files, [os.path.join(bench.folder, RESULTS_DIR)])
+            # versions.yaml: its edits by the file, its arrival by the data folder's listing (a missing
+            # file as a dependency would re-read the page at every build).
+            versions = os.path.join(root, VERSIONS_FILE)
+            note_files(self.env, [*bench.files, *([versions] if os.path.exists(versions) else [])],
+                       [os.path.join(bench.folder, RESULTS_DIR), root])
         return bench
 
-    def stale(self, bench: Benchmark, results: list[Result]) -> dict[int, Stale]:
+    def stale(self, bench: Benchmark, results: list[Result], recorded: RecordedVersions | None) -> dict[int, Stale]:
         """Stale results by ``id()``; each is reported once per build, at its YAML line."""
         policy = merge_policy(_site_policy(self.env), bench.definition.staleness)
-        found = find_stale(bench, results, policy, self.config.benchbench_current_versions)
+        installed = installed_version if self.config.benchbench_current_from_build else None
+        found = find_stale(bench, results, policy, self.config.benchbench_current_versions,
+                           installed=installed, recorded=recorded)
         reported = _build(self.env).reported
         for item in found:
             if id(item.result) in reported:
@@ -195,7 +217,7 @@ class BenchmarkTableDirective(SphinxDirective):
 
     def new_id(self, name: str) -> str:
         """An id unique within the document, stable across rebuilds."""
-        used: set[str] = self.env.temp_data.setdefault("benchbench_ids", set())
+        used: set[str] = self.env.temp_data.setdefault("benchbench_ids", set())  # type: ignore[assignment]
         base = nodes.make_id(name)
         candidate, n = base, 1
         while candidate in used or candidate in self.state.document.ids:

@@ -40,6 +40,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "Current version of packages, e.g. {'torch': '2.5'}; results recorded with older ones are stale.",
     )
     app.add_config_value(
+        "benchbench_current_from_build", False, "env", bool,
+        "Also take current versions from the environment building the docs (the page then depends on it).",
+    )
+    app.add_config_value(
         "benchbench_staleness", {}, "env", dict,
         "The site's staleness policy: part, parts, track, ignore, aliases, max_age_days.",
     )

@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .render import COLLAPSIBLE
+from .render.status import REASON
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,18 +53,21 @@ class CollapsePatches(SphinxPostTransform):
 
 
 class StaleMarkers(SphinxPostTransform):
-    """Make the stale marker focusable, so keyboard users get its reason too."""
+    """Make the status column's marker a focusable ``<abbr>``, so keyboard users get its reason too.
+
+    Other builders keep the plain word: the note above the table prints every reason.
+    """
 
     default_priority = 200
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        for abbr in list(self.document.findall(nodes.abbreviation)):
-            if "bb-stale" in abbr["classes"]:
-                reason = html.escape(abbr.get("explanation", ""), quote=True)
+        for marker in list(self.document.findall(nodes.inline)):
+            if "bb-stale" in marker["classes"] and REASON in marker:
+                reason = html.escape(marker[REASON], quote=True)
                 markup = (f'<abbr class="bb-stale" tabindex="0" title="{reason}" '
                           f'aria-label="stale: {reason}">stale</abbr>')
-                abbr.replace_self(nodes.raw("", markup, format="html"))
+                marker.replace_self(nodes.raw("", markup, format="html"))
 
 
 def visit_details(self: HTML5Translator, node: details) -> None:

@@ -18,12 +18,13 @@ Where nothing fits, the logo's name is shown instead:
   Texinfo): a build must not fetch addresses taken from a pull request (from
   a CI machine they can reach internal services) and publish the response.
 
-Text and man pages, which show no images, keep their ``[image: name]``.
+* a builder that shows no images at all (text, man): ``[image: name][image]``
+  would stand where a reader wants the name.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -51,7 +52,6 @@ class PickLogoImage(SphinxPostTransform):
 
     #: Before Sphinx's ImageDownloader (100) and DataURIExtractor (150).
     default_priority = 90
-    formats: ClassVar[tuple[str, ...]] = ()
 
     def run(self, **kwargs: object) -> None:
         # Sphinx 9 deprecates the transform's ``app``; its replacements are private, and older
@@ -64,7 +64,10 @@ class PickLogoImage(SphinxPostTransform):
             types.append(_SVG)
         for image in list(self.document.findall(nodes.image)):
             classes = [c for c in image["classes"] if c in LOGO_CLASSES]
-            if not classes or not types:
+            if not classes:
+                continue
+            if not types:  # no images at all (text, man)
+                _show_name(image, classes)
                 continue
             variants: list[tuple[str, str]] = image.get(VARIANTS, [])
             if not variants:  # a remote url: shown where the reader's browser fetches it

@@ -55,7 +55,7 @@ class _File(str):
     __slots__ = ()
 
     def __contains__(self, item: object) -> bool:
-        return item == ":" or super().__contains__(item)
+        return item == ":" or (isinstance(item, str) and super().__contains__(item))
 
 
 def at(path: str, line: int | None) -> str:

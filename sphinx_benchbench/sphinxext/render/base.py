@@ -52,11 +52,15 @@ def month(result: Result) -> str:
 
 
 def plain_text(content: list[nodes.Node]) -> str:
-    """Text of some nodes as a text builder shows it (images by their alt text)."""
+    """Text of some nodes as a text builder shows it: a logo by its name (see :mod:`..logos`),
+    emphasis between the ``*`` it adds (left out, they wrap the cell they were measured for)."""
     out = []
     for node in content:
-        for sub in node.findall(lambda n: isinstance(n, (nodes.Text, nodes.image))):
-            out.append(f"[image: {sub['alt']}]" if isinstance(sub, nodes.image) else sub.astext())
+        for sub in node.findall(lambda n: isinstance(n, (nodes.Text, nodes.image, nodes.emphasis))):
+            if isinstance(sub, nodes.emphasis):
+                out.append("**")
+            else:
+                out.append(sub["alt"] if isinstance(sub, nodes.image) else sub.astext())
     return "".join(out)
 
 
@@ -86,7 +90,14 @@ class Page:
     impl_ids: list[str] | None = None
     #: Stale results among the rows, by ``id()`` of the result.
     stale: dict[int, Stale] = field(default_factory=dict)
+    #: When the recorded current releases were current (``data/versions.yaml``), if there are any.
+    current_as_of: str | None = None
 
     @property
     def rows(self) -> list[Row]:
         return [row for table in self.tables for row in table.rows]
+
+    @property
+    def all_stale(self) -> bool:
+        """Whether every row shown is stale: then no row (or bar) is marked, the note says it once."""
+        return bool(self.rows) and all(id(row.result) in self.stale for row in self.rows)

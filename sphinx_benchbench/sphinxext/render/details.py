@@ -62,23 +62,45 @@ class DetailsPart(Page):
             para += text(".")
         return para
 
+    def _shared(self) -> tuple[set[str], dict[str, str]]:
+        """Facts every row shares, which the environment part says once: ``({"provenance", "month",
+        "hardware"} as shared, {package: version} shared)``.  With one row nothing is left out."""
+        results = [row.result for row in self.rows]
+        if len(results) < 2:
+            return set(), {}
+        first = results[0]
+        facts = {
+            "provenance": lambda r: (r.status, r.provenance.by, r.provenance.source),
+            "month": month,
+            "hardware": lambda r: (hw.label if (hw := self.bench.hardware_of(r)) else None),
+        }
+        shared = {name: key for name, key in facts.items() if all(key(r) == key(first) for r in results)}
+        software = {pkg: v for pkg, v in first.software.items() if all(r.software.get(pkg) == v for r in results)}
+        return set(shared), software
+
     def _result_line(self, result: Result) -> nodes.paragraph:
+        """The result of one implementation, with only what is its own (the shared facts are said above)."""
         metric = self.bench.definition.metric
         hw = self.bench.hardware_of(result)
+        shared, software = self._shared()
         value = f"{result.stat(metric.statistic):.{metric.decimals}f} {metric.unit}"
         para = nodes.paragraph("", "", classes=["bb-result"])
         para += nodes.strong("", "Result:")
-        para += text(f" {value}, {month(result)}, ")
-        para.extend(provenance_words(result.status, result.provenance.by, result.provenance.source))
+        para += text(f" {value}" + ("" if "month" in shared else f", {month(result)}"))
+        if "provenance" not in shared:
+            para += text(", ")
+            para.extend(provenance_words(result.status, result.provenance.by, result.provenance.source))
         details = []
-        if hw:
+        if hw and "hardware" not in shared:
             details.append(f"on {hw.label}")
-        if result.software:
-            details.append("with " + ", ".join(
-                f"{software_name(k)} {v}" for k, v in result.software.items()))
-        if result.commit:
+        own = {k: v for k, v in result.software.items() if software.get(k) != v}
+        if own:
+            details.append("with " + ", ".join(f"{software_name(k)} {v}" for k, v in own.items()))
+        src = self.bench.implementation(result.implementation)
+        ref = src.source.ref if src and src.source else None
+        if result.commit and result.commit != ref:  # the lead already names the ref
             details.append(f"commit {result.commit}")
-        para += text((" " + "; ".join(details) if details else "") + ".")
+        para += text(("; " + "; ".join(details) if details else "") + ".")
         if result.note:
             para += text(" " + result.note)
         return para

@@ -96,9 +96,9 @@ class EnvironmentPart(Page):
             return []
         out: list[nodes.Node] = [text("; ".join(parts) + ".")]
         if differ:
-            out.append(nodes.emphasis(
-                "", f" Rows differ in {joined([software_name(p) for p in differ])}: compare them with care.",
-                classes=["bb-differ"]))
+            out += [text(" "), nodes.emphasis(
+                "", f"Rows differ in {joined([software_name(p) for p in differ])}: compare them with care.",
+                classes=["bb-differ"])]
         return out
 
     def _campaigns(self) -> list[nodes.Node]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
 
 from ...analysis.ranking import hardware_key
@@ -23,7 +25,7 @@ class ChartPart(Page):
                 "label": row.impl.name, "value": row.value, "subject": row.impl.subject,
                 "low": min(row.samples) if len(row.samples) > 1 else None,
                 "high": max(row.samples) if len(row.samples) > 1 else None,
-                "stale": id(row.result) in self.stale,
+                "stale": id(row.result) in self.stale and not self.all_stale,
             } for row in table.rows]
             where = f" on {table.label}" if table.label else ""
             alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
@@ -38,7 +40,7 @@ class ChartPart(Page):
         out: list[nodes.Node] = []
         for table in self.tables:
             key = hardware_key(self.bench, table.rows[0].result)
-            series = []
+            series: list[dict[str, Any]] = []
             for row in table.rows:
                 results = [r for r in self.bench.results
                            if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]

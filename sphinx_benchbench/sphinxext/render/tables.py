@@ -10,12 +10,13 @@ from ...analysis.ranking import Row, Table
 from ...data.model import Implementation
 from ..downloads import make_downloads
 from ..logos import LOGO_CLASSES, SOURCE, VARIANTS
-from .base import LOGO_HEIGHT, Page, joined, link, plain_text, text
+from .base import LOGO_HEIGHT, link, plain_text, text
+from .status import StatusPart
 
 __all__ = ["TablePart"]
 
 
-class TablePart(Page):
+class TablePart(StatusPart):
     """The ``table`` part."""
 
     def table(self) -> list[nodes.Node]:
@@ -23,7 +24,7 @@ class TablePart(Page):
             return [nodes.paragraph("", "No results recorded yet.", classes=["bb-empty"])]
         out: list[nodes.Node] = []
         if self.stale:
-            out.append(self._stale_note())
+            out.append(self.stale_note())
         out += [self._table(t, len(self.tables) > 1) for t in self.tables]
         out += self._reading_note()
         out.append(make_downloads(self.bench.id, self._data()))
@@ -37,6 +38,16 @@ class TablePart(Page):
         if any(row.tied for row in self.rows):
             parts.append("rows whose intervals overlap, or whose single values are equal as shown, share a rank (=): "
                          "the data do not tell them apart")
+        relative = next((t for t in self.tables if t.baseline), None)
+        if relative is not None and relative.baseline is not None:
+            base = self.bench.implementation(relative.baseline)
+            name = base.name if base else relative.baseline
+            ratio = "its value divided by the row's" if self.bench.definition.metric.direction == "lower" else \
+                "the row's value divided by its own"
+            parts.append(f"the relative column says how many times better than {name} a row is ({ratio}): "
+                         "above 1.00x is better, below is worse")
+        if self.current_as_of and not self.stale:
+            parts.append(f"no row was recorded with software older than {self.current_words()}")
         if not parts:
             return []
         said = "; ".join(parts)
@@ -63,36 +74,27 @@ class TablePart(Page):
         return {"benchmark": self.bench.id, "title": self.bench.definition.title, "metric": metric.label,
                 "unit": metric.unit, "direction": metric.direction, "rows": rows}
 
-    def _stale_note(self) -> nodes.note:
-        """One note above the tables: how many rows are stale, and how to refresh them."""
-        names = [row.impl.name for row in self.rows if id(row.result) in self.stale]
-        total = len(self.rows)
-        said = (f"{len(names)} of {total} results are stale ({joined(names)}): they were recorded with older "
-                "software than is current, or before their entry changed. Refresh them with ")
-        para = nodes.paragraph("", said)
-        para += nodes.literal("", f"python -m runners.run {self.bench.id}")
-        para += text("; until then, compare these rows with care.")
-        return nodes.note("", para, classes=["bb-stale-note"])
-
     def _table(self, table: Table, caption: bool) -> nodes.table:
         metric = self.bench.definition.metric
         headers = ["#", "Implementation", f"{metric.label} ({metric.unit})"]
+        # A status column only where it tells rows apart: the note says it once when all are stale.
+        status = bool(self.stale) and not self.all_stale
         if table.baseline:
             base = self.bench.implementation(table.baseline)
             headers.append(f"Relative to {base.name if base else table.baseline}")
+        if status:
+            headers.append("Status")
         node = nodes.table(classes=["bb-table"])
         if caption:
             node += nodes.title("", table.label or "hardware not recorded")
         body_cells = []
         for row in table.rows:
             cells = [[text(f"{row.position}{'=' if row.tied else ''}")], self._label(row.impl), self._value(row)]
-            stale = self.stale.get(id(row.result))
-            if stale is not None:
-                cells[1] += [text(" "), nodes.abbreviation("stale", "stale", explanation=stale.reason,
-                                                            classes=["bb-stale"])]
             if table.baseline:
                 rel = f"{row.relative:.2f}x" if row.relative is not None else "-"
                 cells.append([text(rel)])
+            if status:
+                cells.append(self.status_marker(self.stale.get(id(row.result))))
             body_cells.append((cells, row.impl.subject))
         group = nodes.tgroup(cols=len(headers))
         node += group
@@ -139,7 +141,9 @@ class TablePart(Page):
     def _label(self, impl: Implementation) -> list[nodes.Node]:
         logos = self.bench.logos
         image = self._image(impl.logo, [LOGO_CLASSES[0]]) if impl.logo in logos else None
-        out = [image or link(impl.table_label, impl.link)]
+        # The logo (or name) in a slot of its own width (the stylesheet's), so framework icons line up.
+        out: list[nodes.Node] = [nodes.inline("", "", image or link(impl.table_label, impl.link),
+                                              classes=["bb-slot"])]
         for fw in impl.frameworks:
             icon = self._image(fw, [LOGO_CLASSES[1]])
             out += [text(" "), icon or nodes.inline("", logos[fw].name, classes=["bb-icon-text"])]
@@ -153,5 +157,6 @@ class TablePart(Page):
             half = (summary.high - summary.mean)
             out.append(nodes.inline("", f" ±{half:.{decimals}f} (n={summary.n})", classes=["bb-spread"]))
         if row.result.run is not None and row.result.run.unstable:
-            out.append(nodes.emphasis("", " unstable", classes=["bb-unstable"]))
+            # The space outside the emphasis: text writers would print "* unstable*".
+            out += [text(" "), nodes.emphasis("", "unstable", classes=["bb-unstable"])]
         return out
