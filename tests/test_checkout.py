@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from sphinx_benchbench.runners.checkout import CheckoutError, prepare
 
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                               "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}).stdout.strip()
+from .conftest import git
 
 
 @pytest.fixture
@@ -59,3 +54,34 @@ def test_unknown_ref_and_repository(upstream: tuple[Path, str, str], tmp_path: P
         prepare(str(repo), "no-such-ref", [])
     with pytest.raises(CheckoutError, match="clone failed"):
         prepare(str(tmp_path / "missing"), "main", [])
+
+
+def test_a_commit_made_after_the_clone_is_fetched(upstream: tuple[Path, str, str]) -> None:
+    """The cached clone does not know a commit made upstream since: it is fetched, then checked out."""
+    repo, first, _ = upstream
+    assert prepare(str(repo), first, []).commit == first
+    (repo / "train.py").write_text("GPU_COUNT = 3\n")
+    git(repo, "commit", "-qam", "three")
+    third = git(repo, "rev-parse", "HEAD")
+    co = prepare(str(repo), third[:10], [])
+    assert co.commit == third and (co.path / "train.py").read_text() == "GPU_COUNT = 3\n"
+
+
+def test_an_unusable_cache_is_a_checkout_error(upstream: tuple[Path, str, str], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache path that is a file: the checkout fails with the folder it could not create, not a traceback."""
+    repo, first, _ = upstream
+    blocker = tmp_path / "cache-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BENCHBENCH_CACHE", str(blocker))
+    with pytest.raises(CheckoutError, match=rf"^cannot create the checkout cache {blocker}/checkouts: "):
+        prepare(str(repo), first, [])
+
+
+def test_git_that_cannot_be_started_is_a_checkout_error(upstream: tuple[Path, str, str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without git on PATH, the checkout fails saying git could not run."""
+    repo, first, _ = upstream
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(CheckoutError, match=r"^git clone failed: \[Errno 2\] No such file or directory: 'git'"):
+        prepare(str(repo), first, [])

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import re
-import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,9 +19,11 @@ from sphinx.util.console import strip_colors
 
 from sphinx_benchbench.data.model import Located
 
+from .conftest import html
+
 
 def soup(app: SphinxTestApp, page: str = "index.html") -> BeautifulSoup:
-    return BeautifulSoup((app.outdir / page).read_text(encoding="utf-8"), "html.parser")
+    return html(app.outdir / page)
 
 
 def rows(table: BeautifulSoup) -> list[list[str]]:
@@ -123,23 +129,27 @@ def test_other_builders(make_app: Callable[..., SphinxTestApp], project: Callabl
         assert '+<script>alert("new & improved")</script>' in text, "the patch is shown in full"
     elif builder == "latex":
         tex = next(app.outdir.glob("*.tex")).read_text(encoding="utf-8")
-        assert re.search(r"\\sphinxincludegraphics\[height=15(pt|bp)\]\{\{alpha\}\.png\}", tex), \
-            "LaTeX uses the PNG twin of the SVG logo"
-        assert (app.outdir / "alpha.png").is_file()
+        png = (src / "data/logos/alpha.png").read_bytes()
+        name = hashlib.sha1(png).hexdigest()
+        assert re.search(rf"\\sphinxincludegraphics\[height=15(pt|bp)\]\{{\{{{name}\}}\.png\}}", tex), \
+            "LaTeX uses the PNG twin of the SVG logo, written under its hash"
+        assert (app.outdir / f"{name}.png").read_bytes() == png
         assert "torchy.svg" not in tex and not (app.outdir / "torchy.svg").exists(), "only its name"
         assert tex.count(r"\DUrole{bb-icon-text}{Torchy}") == 4, "in both tables of both pages"
         assert r"Patch: fix the \textless{}script\textgreater{} tag" in tex, "escaped for LaTeX"
         assert "alert" in tex
     elif builder == "dirhtml":
-        page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
-        assert page.select_one("details.bb-patch")
-        myst = BeautifulSoup((app.outdir / "myst/index.html").read_text(encoding="utf-8"), "html.parser")
-        src = myst.select_one("img.bb-logo")["src"]
-        assert (app.outdir / "myst" / src).resolve().is_file()
+        page = soup(app)
+        assert len(page.select("details.bb-patch")) == 1, "the patch of slow, collapsed"
+        myst = soup(app, "myst/index.html")
+        svg = (src / "data/logos/alpha.svg").read_bytes()
+        assert myst.select_one("img.bb-logo")["src"] == "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+        assert not (app.outdir / "_images").exists(), "no logo is a file on the site"
     else:
-        page = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+        page = soup(app)
         assert len(page.select("details.bb-patch")) == 2, "both pages' patches, collapsed"
-        assert all((app.outdir / img["src"]).is_file() for img in page.select("img.bb-logo"))
+        sources = [img["src"] for img in page.select("img.bb-logo")]
+        assert sources and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
 
 
 def test_parallel_build_matches_serial(make_app: Callable[..., SphinxTestApp],
@@ -242,12 +252,13 @@ def test_warnings_can_be_suppressed_or_made_fatal(
     assert quiet.warning.getvalue() == ""
     img = soup(quiet).select_one("table.bb-table tbody tr a")
     assert img.get_text() == "Alpha", "a missing logo falls back to the name"
-    strict_src = Path(str(src) + "-W")
-    shutil.copytree(src, strict_src)
-    strict = make_app("html", srcdir=strict_src, warningiserror=True)
-    strict.build()
-    assert strict.statuscode == 1
-    assert "[benchbench.data]" in strict.warning.getvalue()
+    # -W as a user gives it, in its own process (a second app in one process re-registers Sphinx's
+    # nodes, which Sphinx 7.4 itself warns about).
+    strict = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(src), str(src / "_W")],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    assert strict.returncode == 1
+    assert "logos.alpha.image: file 'logos/gone.svg' not found" in strict.stderr
+    assert "[benchbench.data]" in strict.stderr
 
 
 def test_unknown_benchmark_and_bad_options_warn_at_the_directive(
@@ -325,7 +336,9 @@ def test_options_that_would_do_nothing_warn_at_the_directive(
         "can be relative to 0)" in warnings
     assert len(warnings.splitlines()) == 6, "and index.rst and myst.md, whose :baseline: is slow too"
     page = soup(app, "other.html")
-    assert len(page.select("div.bb-benchmark")[0].select("ul.bb-environment, table.bb-table, div.bb-impl")) > 2
+    shown = [child["class"][0] for child in page.select("div.bb-benchmark")[0].find_all(recursive=False)]
+    assert shown == ["bb-summary", "bb-environment", "bb-table", "bb-table", "bb-reading", "bb-downloads",
+                     "bb-figure", "bb-figure", "bb-figure", *["bb-impl"] * 5], "every part, in the default order"
     assert len(rows(page.select("div.bb-benchmark")[1].select_one("table.bb-table"))) == 4, "every result on the box"
     headers = [th.get_text() for t in page.select("table.bb-table") for th in t.select("thead th")]
     assert not any(h.startswith("Relative") for h in headers)
@@ -363,3 +376,71 @@ def test_data_text_is_shown_as_written_without_smart_quotes(make_app: Callable[.
     app.build()
     note = soup(app).select_one("#toy-slow p.bb-note").get_text()
     assert note == "Slow on purpose: it's f(label='a') -- \"quoted\"."
+
+
+def test_hardware_and_class_options(make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]) -> None:
+    """``:hardware:`` keeps the results on one machine, named by its profile id or by its label (one table,
+    no others); one that matches nothing warns at the directive; ``:class:`` adds classes to the container."""
+    src = project("basic")
+    (src / "other.rst").write_text(
+        "Other\n=====\n\n"
+        ".. benchmark-table:: toy\n   :hardware: gpu\n   :parts: table\n   :class: wide bb-extra\n\n"  # line 4
+        ".. benchmark-table:: toy\n   :hardware: One test box\n   :parts: table\n\n"              # line 9
+        ".. benchmark-table:: toy\n   :hardware: box\n   :parts: table\n\n"                       # line 13
+        ".. benchmark-table:: toy\n   :hardware: abacus\n   :parts: table\n",                     # line 17
+        encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    warnings = [w for w in strip_colors(app.warning.getvalue()).splitlines() if "[benchbench.directive]" in w]
+    assert warnings == [f"{src / 'other.rst'}:17: WARNING: no results of 'toy' on hardware 'abacus' "
+                        "[benchbench.directive]"]
+    gpu, by_label, by_id, none = soup(app, "other.html").select("div.bb-benchmark")
+    assert gpu["class"] == ["bb-benchmark", "wide", "bb-extra", "docutils", "container"]
+    assert by_label["class"] == ["bb-benchmark", "docutils", "container"]
+    (table,) = gpu.select("table.bb-table")
+    assert [r[2] for r in rows(table)] == ["0.5"], "alpha's GPU result alone"
+    assert table.select_one("tbody img.bb-logo")["alt"] == "Alpha <b>lib</b>"
+    for div in (by_label, by_id):
+        (table,) = div.select("table.bb-table")
+        assert [r[2] for r in rows(table)] == ["2.0 ±0.5 (n=3)", "3.0", "3.0", "6.0"], "the box's four"
+    assert none.select("table.bb-table") == []
+
+
+def test_the_benchmarks_shared_set_up_is_shown_once(make_app: Callable[..., SphinxTestApp],
+                                                    project: Callable[[str], Path]) -> None:
+    """A benchmark-level ``setup`` (the input every implementation reads) is shown with the environment: a
+    lead-in, each step's purpose, then its command, in order."""
+    src = project("basic")
+    _edit(src / "data/toy/benchmark.yaml", "hardware: box\n", "hardware: box\nsetup:\n"
+          "  - {purpose: Make the input., run: python make_input.py --size 10}\n  - {run: gzip -k input.bin}\n")
+    app = make_app("html", srcdir=src)
+    app.build()
+    page = soup(app)
+    (lead,) = page.select("p.bb-shared-setup")
+    assert lead.get_text() == "Set-up, once before every implementation:"
+    after = list(lead.find_next_siblings(limit=3))
+    assert after[0].name == "p" and after[0].get_text() == "Make the input."
+    assert [pre.get_text() for t in after[1:] for pre in t.select("pre")] == [
+        "python make_input.py --size 10\n", "gzip -k input.bin\n"]
+
+
+def test_source_links_follow_the_forge_and_the_kind_of_ref(make_app: Callable[..., SphinxTestApp],
+                                                           project: Callable[[str], Path]) -> None:
+    """A GitLab repository's commit links with GitLab's ``/-/commit/``, a GitHub release to its tree; a ref of
+    kind ``none`` or a repository on no known forge gets no link at all."""
+    src = project("basic")
+    bench_yaml = src / "data/toy/benchmark.yaml"
+    _edit(bench_yaml, 'repository: "https://github.com/example/slow", ref: abc1234',
+          'repository: "https://gitlab.com/example/slow.git", ref: abc1234')
+    _edit(bench_yaml, "    commands: [tiea]\n",
+          "    commands: [tiea]\n    source: {repository: \"https://git.example.org/tie-a\", ref: v2}\n")
+    _edit(bench_yaml, "    commands: [tieb]\n",
+          "    commands: [tieb]\n    source: {repository: \"https://github.com/example/tieb\", ref: x, kind: none}\n")
+    app = make_app("html", srcdir=src)
+    app.build()
+    page = soup(app)
+    assert page.select_one("#toy-slow a[href='https://gitlab.com/example/slow/-/commit/abc1234']")
+    assert page.select_one("#toy-alpha a[href='https://github.com/example/alpha/tree/v1.0']")
+    for impl in ("tie-a", "tie-b"):
+        links = [a["href"] for a in page.select(f"#toy-{impl} a")]
+        assert not [href for href in links if "/commit/" in href or "/tree/" in href], links

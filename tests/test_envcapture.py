@@ -15,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import importlib.metadata
+import json
 import os
 import platform
 import re
 import shlex
+import shutil
 import socket
 import stat
 import subprocess
@@ -40,6 +42,8 @@ from sphinx_benchbench.runners.capture import (
     parse_gpu_query,
     parse_topology,
 )
+
+from .conftest import REPO
 
 # --------------------------------------------------------------------------
 # Real nvidia-smi output
@@ -361,21 +365,101 @@ def test_a_version_probe_that_fails_warns_and_records_nothing(probe: str, why: s
 # Hardware
 
 
+def _tool(argv: list[str]) -> str:
+    return subprocess.run(argv, capture_output=True, text=True, check=True, env={**os.environ, "LC_ALL": "C"}).stdout
+
+
 def test_host_hardware_without_gpus() -> None:
+    """This machine as other programs report it (``nproc``, ``lscpu``, ``free``), not as this test would
+    parse ``/proc``."""
     env = capture(None, nvidia_smi=None)
     hw = env.hardware
     assert hw.accelerator is None and hw.interconnect is None
-    if hasattr(os, "sched_getaffinity"):
-        assert hw.cpu_count == len(os.sched_getaffinity(0))
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(re.search(r"^MemTotal:\s+(\d+) kB", meminfo.read_text(), re.M).group(1))  # type: ignore[union-attr]
-        assert hw.memory_gb is not None and abs(hw.memory_gb - kib / 1024**2) <= 0.5
-        models = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-        if models:
-            assert hw.cpu == " ".join(models[0].split())
+    assert hw.cpu_count == int(_tool(["nproc"]))
+    model = next((line.split(":", 1)[1].strip() for line in _tool(["lscpu"]).splitlines()
+                  if line.startswith("Model name:")), None)
+    if model:
+        assert hw.cpu == " ".join(model.split())
+    total = next(int(line.split()[1]) for line in _tool(["free", "-b"]).splitlines() if line.startswith("Mem:"))
+    assert hw.memory_gb is not None and abs(hw.memory_gb - total / 1024**3) <= 0.5
     assert hw.label == f"{hw.cpu} ({hw.cpu_count} CPUs, {hw.memory_gb:g} GiB)"
     assert env.warnings == ()
+
+
+HARDWARE_PROBE = """\
+import dataclasses, json
+from sphinx_benchbench.runners.capture import capture_hardware
+hardware, warnings = capture_hardware(None)
+print(json.dumps({**dataclasses.asdict(hardware), "warnings": warnings}))
+"""
+
+
+def _private_mounts_work() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    done = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def capture_with_proc(tmp_path: Path, files: dict[str, str], cpus: str) -> dict[str, object]:
+    """``capture_hardware`` in a child whose ``/proc/<name>`` files are ``files`` (bind-mounted in a private
+    mount namespace, so nothing outside it sees them), pinned to ``cpus`` with ``taskset``."""
+    mounts = []
+    for name, text in files.items():
+        fake = tmp_path / f"fake-{name}"
+        fake.write_text(text, encoding="utf-8")
+        mounts.append(f"mount --bind {shlex.quote(str(fake))} /proc/{name}")
+    script = " && ".join([*mounts, f"exec taskset -c {cpus} {shlex.quote(sys.executable)} -c \"$0\""])
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, HARDWARE_PROBE],
+                          capture_output=True, text=True, check=False, timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+needs_mounts = pytest.mark.skipif(not _private_mounts_work(),
+                                  reason="needs root and unshare -m to show the code a /proc of the test's making")
+
+#: /proc/cpuinfo of a two-socket Skylake server, as the kernel writes it (a tab before the colon; the
+#: model string with the doubled spaces some BIOSes put in it).
+XEON_CPUINFO = "".join(f"""\
+processor\t: {n}
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 85
+model name\t: Intel(R) Xeon(R) Gold  6148 CPU @ 2.40GHz
+cpu MHz\t\t: 2400.000
+
+""" for n in range(4))
+
+#: /proc/cpuinfo of an arm64 machine: no "model name" line at all.
+ARM_CPUINFO = "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\n\n"
+
+
+@needs_mounts
+@pytest.mark.parametrize(("kib", "gib"), [(67108864, 64.0), (8000000, 7.6), (196608000, 188.0)])
+def test_hardware_read_from_a_proc_of_known_content(tmp_path: Path, kib: int, gib: float) -> None:
+    """A CPU model and a memory size the test wrote, read back as a reader names them: spaces collapsed,
+    whole GiB from 10 up, one decimal below; the CPU count is the CPUs the process may run on."""
+    meminfo = f"MemTotal:       {kib} kB\nMemFree:        1024 kB\n"
+    found = capture_with_proc(tmp_path, {"cpuinfo": XEON_CPUINFO, "meminfo": meminfo}, "0")
+    assert found["cpu"] == "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"
+    assert found["cpu_count"] == 1
+    assert found["memory_gb"] == gib
+    assert found["label"] == f"Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz (1 CPUs, {gib:g} GiB)"
+    assert found["warnings"] == []
+
+
+@needs_mounts
+def test_hardware_without_a_model_name_or_memtotal_falls_back(tmp_path: Path) -> None:
+    """An arm64 /proc/cpuinfo (no model name) and a /proc/meminfo without MemTotal: the CPU is what the
+    platform says (nothing here), and the memory comes from the page count, which ``free`` reports too."""
+    found = capture_with_proc(tmp_path, {"cpuinfo": ARM_CPUINFO, "meminfo": "MemFree: 1024 kB\n"}, "0,1")
+    processor = _tool(["uname", "-p"]).strip()
+    assert found["cpu"] == (processor if processor not in ("", "unknown") else None)
+    assert found["cpu_count"] == min(2, int(_tool(["nproc"])))
+    total = next(int(line.split()[1]) for line in _tool(["free", "-b"]).splitlines() if line.startswith("Mem:"))
+    assert found["memory_gb"] is not None and abs(found["memory_gb"] - total / 1024**3) <= 0.5  # type: ignore[operator]
+    assert str(found["label"]).startswith(f"{found['cpu'] or 'Unknown CPU'} (")
 
 
 def test_eight_v100_with_nvlink(fake_smi: FakeSmi) -> None:
@@ -558,7 +642,7 @@ def test_nothing_private_is_recorded(tmp_path: Path, fake_smi: FakeSmi) -> None:
 
 def test_environment_fills_a_result_that_validates(fake_smi: FakeSmi) -> None:
     env = capture(sys.executable, nvidia_smi=str(fake_smi()))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'platform'"):
         env.platform = "x"  # type: ignore[misc]
     result = Result(
         implementation="impl",

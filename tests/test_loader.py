@@ -193,7 +193,18 @@ def test_each_problem_is_located_and_the_rest_survives(
     assert any(p.startswith(f"{path}:{line}: ") and message in p for p in found), "\n".join(found)
     bench, _ = load_benchmark(data, "toy")
     assert bench is not None
-    assert rank(bench), "the other results must still be shown"
+    untouched, _ = load_benchmark(TOY, "toy")
+    assert untouched is not None
+
+    def shown(b: object) -> list[str]:
+        return sorted(row.impl.id for table in rank(b) for row in table.rows)  # type: ignore[arg-type]
+
+    before, after = shown(untouched), shown(bench)
+    missing = list(before)
+    for impl_id in after:
+        missing.remove(impl_id)  # ValueError: a row that was not there before
+    assert len(missing) <= 1, \
+        f"only the edited row may go (or fall back to an older result): {before} -> {after}"
 
 
 @pytest.mark.parametrize(

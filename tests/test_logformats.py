@@ -104,22 +104,24 @@ def test_unknown_option_is_type_error_naming_format_and_options() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "options"),
+    ("name", "options", "words"),
     [
-        ("simpledet", {"iters_per_epoch": 0}),
-        ("simpledet", {"iters_per_epoch": "100"}),
-        ("simpledet", {"batch_size": True}),
-        ("keras", {"steps_per_epoch": -1}),
-        ("tensorpack", {"steps_per_epoch": 1.5}),
-        ("maskrcnn-benchmark", {"zero_based": 1}),
-        ("generic", {}),
-        ("generic", {"pattern": r"step (\d+)"}),
-        ("generic", {"pattern": r"step (?P<iteration>\d+"}),
-        ("generic", {"pattern": r"step (?P<iteration>\d+)", "zero_based": "yes"}),
+        ("simpledet", {"iters_per_epoch": 0}, "option 'iters_per_epoch' must be a positive int, got 0"),
+        ("simpledet", {"iters_per_epoch": "100"}, "option 'iters_per_epoch' must be a positive int, got '100'"),
+        ("simpledet", {"batch_size": True}, "option 'batch_size' must be a positive int, got True"),
+        ("keras", {"steps_per_epoch": -1}, "option 'steps_per_epoch' must be a positive int, got -1"),
+        ("tensorpack", {"steps_per_epoch": 1.5}, "option 'steps_per_epoch' must be a positive int, got 1.5"),
+        ("maskrcnn-benchmark", {"zero_based": 1}, "option 'zero_based' must be a bool, got 1"),
+        ("generic", {}, "needs option 'pattern' (a regex with a named group 'iteration')"),
+        ("generic", {"pattern": r"step (\d+)"}, "option 'pattern' needs a named group 'iteration'"),
+        ("generic", {"pattern": r"step (?P<iteration>\d+"}, "option 'pattern' is not a valid regex: missing )"),
+        ("generic", {"pattern": r"step (?P<iteration>\d+)", "zero_based": "yes"},
+         "option 'zero_based' must be a bool, got 'yes'"),
     ],
 )
-def test_bad_option_values_are_type_errors(name: str, options: dict[str, object]) -> None:
-    with pytest.raises(TypeError):
+def test_bad_option_values_are_type_errors(name: str, options: dict[str, object], words: str) -> None:
+    """Each bad option is refused with a message naming the format, the option and what was wrong."""
+    with pytest.raises(TypeError, match=rf"^log format '{re.escape(name)}'.*{re.escape(words)}"):
         make_parser(name, **options)
 
 

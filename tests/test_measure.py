@@ -19,6 +19,9 @@ def test_window_counts_from_the_completion_of_start() -> None:
     assert m.lines_used == 6
     assert value_of(m, "items-per-second", 16) == pytest.approx(32.0)
     assert value_of(m, "milliseconds-per-iteration", 1) == pytest.approx(500.0)
+    assert value_of(m, "seconds-per-iteration", 16) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match=r"^unknown quantity 'furlongs-per-fortnight'$"):
+        value_of(m, "furlongs-per-fortnight", 1)
 
 
 def test_sparse_logs_are_interpolated_linearly() -> None:

@@ -9,9 +9,10 @@ it left alone.  Failure paths must leave ``data/`` byte-identical.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
+import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -21,9 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from sphinx_benchbench.analysis.ranking import rank
 from sphinx_benchbench.data.loader import load_benchmark
+from sphinx_benchbench.runners.engine.orchestrate import Measured, measure_named
+from sphinx_benchbench.runners.sources import Failure
 
-from .conftest import REPO, TESTS
+from .conftest import REPO, TESTS, git, snapshot
 
 SECONDS = 0.02  # true time of one fake iteration
 ITEMS = 2  # items per iteration -> 100 items/s
@@ -65,18 +69,14 @@ def make_project(tmp_path: Path, impls: dict[str, tuple[str, str]], timeout: flo
     return project
 
 
-def runner(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def runner(project: Path, *args: str, timeout: float = 120,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m runners.run ARGS --data PROJECT/data`` with the project's own cache, plus ``env``."""
     return subprocess.run(
         [sys.executable, "-m", "runners.run", *args, "--data", str(project / "data")],
         capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
-        env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache")},
+        env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache"), **(env or {})},
     )
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with its content hash."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 OPTIONS = {
@@ -85,6 +85,11 @@ OPTIONS = {
     "keras": "{steps_per_epoch: 25}",
     "tensorpack": "{steps_per_epoch: 25}",
 }
+
+
+#: The runs of the test below whose printed timings can time the window, so the runner cross-checks its clock.
+CROSS_CHECKED = {("detectron2", 20), ("maskrcnn-benchmark", 20), ("torchvision", 10), ("detectron", 20),
+                 ("simpledet", 4)}
 
 
 @pytest.mark.parametrize(("fmt", "every"), [
@@ -105,6 +110,17 @@ def test_measured_throughput_matches_the_truth(tmp_path: Path, fmt: str, every: 
         assert abs(value / truth - 1) < 0.01, f"{fmt}: measured {value}, truth {truth}"
     assert result.run.window.start == 10 and result.run.window.end == 60
     assert len(result.run.seconds_per_iteration) == 2
+    # Where the lines' own timing covers the window, read with its meaning it agrees with the truth in each
+    # run; where it cannot (a generic pattern without seconds, keras' whole-second ETA...), the record says why.
+    owns = result.run.own_seconds_per_iteration
+    if (fmt, every) in CROSS_CHECKED:
+        assert len(owns) == 2 and None not in owns, (fmt, result.run.semantics)
+        for own in owns:
+            assert abs(own / SECONDS - 1) < 0.01, f"{fmt}: printed timing {own}, truth {SECONDS}"
+        assert "cross-checked against iterations 10-60 from the printed timings" in result.run.semantics
+    else:
+        assert owns == [None, None], (fmt, owns)
+        assert "no cross-check by the printed timing" in result.run.semantics, result.run.semantics
     assert result.status == "measured"
     assert result.software == {} and result.platform  # no software declared, none recorded
     assert not result.run.unstable and "unstable" not in done.stderr
@@ -176,16 +192,30 @@ def test_the_implementations_own_window_timing_is_kept_and_checked(tmp_path: Pat
 
 
 def test_history_is_kept_and_the_newest_is_shown(tmp_path: Path) -> None:
+    """Two runs of one implementation, the second twice as slow: both results stay (each with its log), the
+    table shows the newer one, and the older one stays as history."""
     project = make_project(tmp_path, {"fake": ("generic", "--iterations 65 --seconds 0.01")},
                            options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
-    for _ in range(2):
-        assert runner(project, "all").returncode == 0
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    for seconds in ("0.01", "0.02"):
+        bench_yaml.write_text(re.sub(r"--seconds [0-9.]+", f"--seconds {seconds}", bench_yaml.read_text()),
+                              encoding="utf-8")
+        done = runner(project, "all")
+        assert done.returncode == 0, done.stderr
         time.sleep(1.1)  # results are named by the second they were recorded
     results = sorted((project / "data/fake/results").glob("*.yaml"))
     assert len(results) == 2
-    assert len(list((project / "data/fake/results/logs").glob("*.log.gz"))) == 2
     bench, problems = load_benchmark(project / "data", "fake")
-    assert problems == [] and len(bench.results) == 2
+    assert problems == []
+    by_file = {bench.locate(r).path: r for r in bench.results}  # type: ignore[union-attr]
+    older, newer = (by_file[str(p)] for p in results)
+    assert abs(older.samples[0] / 200 - 1) < 0.02 and abs(newer.samples[0] / 100 - 1) < 0.02
+    for result in (older, newer):
+        assert (project / "data/fake/results" / result.log).is_file()  # type: ignore[operator]
+    (table,) = rank(bench)
+    assert [(row.impl.id, row.result) for row in table.rows] == [("fake", newer)], "the newest is shown"
+    history = [r for r in bench.results if r is not table.rows[0].result]
+    assert history == [older], "the older one is kept as history"
 
 
 FAILURES = {
@@ -224,7 +254,7 @@ def test_a_long_schedule_is_stopped_once_the_window_is_read(tmp_path: Path) -> N
     done = runner(project, "fake")
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 30
-    with pytest.raises(ProcessLookupError):
+    with pytest.raises(ProcessLookupError, match="No such process"):
         os.kill(int(pidfile.read_text()), 0)
     bench, _ = load_benchmark(project / "data", "fake")
     (result,) = bench.results
@@ -265,7 +295,7 @@ def test_interrupt_stops_the_child_and_records_nothing(tmp_path: Path) -> None:
         assert "interrupted" in err
         child = int(pidfile.read_text())
         time.sleep(0.2)
-        with pytest.raises(ProcessLookupError):
+        with pytest.raises(ProcessLookupError, match="No such process"):
             os.kill(child, 0)
     assert snapshot(project / "data") == before
 
@@ -627,3 +657,303 @@ def test_problems_are_tied_to_the_right_entry(tmp_path: Path) -> None:
     nameless = next(line for line in done.stdout.splitlines() if "fake/nameless" in line)
     assert "failed" in nameless and "name: required key is missing" in nameless
     assert done.returncode == 1
+
+
+# -- an implementation's own repository, set-up and failures on the way ------------------------------------
+
+#: The address the entry names; git is told (``url.<path>.insteadOf``) that it is the test's local repository.
+UPSTREAM = "https://git.example.org/toy/trainer.git"
+
+PINNED = """\
+title: Fake training
+metric: {{label: Throughput, unit: items/s, direction: higher, decimals: 1}}
+measurement:
+  description: Items per second over iterations 10-60.
+  window: {{start: 10, end: 60}}
+  batch: {{total: 2}}
+implementations:
+  - id: pinned
+    name: pinned
+    source: {{repository: "{url}", ref: {ref}, commit: {commit}}}
+    patches: [{{file: patches/faster.diff, summary: Quarter the time per iteration}}]
+    commands: ["python fake_trainer.py --format detectron2 --iterations 70 --seconds $(cat speed.txt)"]
+    run:
+      log: {{format: detectron2}}
+      shell: true
+"""
+FASTER = "--- a/speed.txt\n+++ b/speed.txt\n@@ -1 +1 @@\n-0.04\n+0.01\n"
+
+
+def pinned_project(tmp_path: Path, pin: str = "first") -> tuple[Path, dict[str, str], str, str]:
+    """A project whose implementation is a git repository (two commits: 0.04 s, then 0.05 s per iteration)
+    pinned at one of them, with a patch that makes the first commit's 0.04 s 0.01 s; the environment that
+    points its address at the repository; and the two commits."""
+    repo = tmp_path / "upstream"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copy(TESTS / "fake_trainer.py", repo)
+    (repo / "speed.txt").write_text("0.04\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    first = git(repo, "rev-parse", "HEAD")
+    (repo / "speed.txt").write_text("0.05\n")
+    git(repo, "commit", "-qam", "two")
+    second = git(repo, "rev-parse", "HEAD")
+    project = tmp_path / "project"
+    (project / "data/fake/patches").mkdir(parents=True)
+    commit = first if pin == "first" else second
+    (project / "data/fake/benchmark.yaml").write_text(PINNED.format(url=UPSTREAM, ref=commit[:7], commit=commit),
+                                                      encoding="utf-8")
+    (project / "data/fake/patches/faster.diff").write_text(FASTER, encoding="utf-8")
+    env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{repo}.insteadOf", "GIT_CONFIG_VALUE_0": UPSTREAM}
+    return project, env, first, second
+
+
+def test_a_run_checks_out_the_pinned_commit_and_applies_the_patch(tmp_path: Path) -> None:
+    """The entry's repository is cloned, checked out at the pinned commit (not the newest), its patch applied,
+    and the command run there: 0.01 s per iteration (patched), not 0.04 (unpatched) or 0.05 (the newest).
+    The result names the full commit, says the patch applied, and carries the identity hash."""
+    project, env, first, _ = pinned_project(tmp_path)
+    planned = runner(project, "fake", "--dry-run", env=env)
+    assert planned.returncode == 0, planned.stderr
+    assert f"clone   {UPSTREAM} (cache {project / '.cache/checkouts'})" in planned.stdout
+    assert f"checkout {first}\n" in planned.stdout
+    assert f"apply   git apply {project / 'data/fake/patches/faster.diff'}\n  in      . (in the checkout)\n" \
+        in planned.stdout
+    assert not (project / ".cache/checkouts").exists(), "a dry run clones nothing"
+    for _ in range(2):  # the second run starts from the cached clone, cleaned and patched afresh
+        done = runner(project, "fake", env=env)
+        assert done.returncode == 0, done.stderr
+        time.sleep(1.1)
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and len(bench.results) == 2
+    for result in bench.results:
+        assert abs(result.samples[0] / (ITEMS / 0.01) - 1) < 0.02, result.samples
+        assert result.commit == first
+        assert result.run.patch_applied is True
+        assert result.identity and result.identity.startswith("sha256:")
+    (checkout,) = (project / ".cache/checkouts").iterdir()
+    assert checkout.name.startswith("trainer-")
+    assert git(checkout, "rev-parse", "HEAD") == first
+    assert (checkout / "speed.txt").read_text() == "0.01\n"
+
+
+def test_a_patch_that_does_not_apply_at_the_pinned_commit_fails_the_run(tmp_path: Path) -> None:
+    """Pinned at the second commit, whose speed.txt the patch does not expect: nothing runs, nothing is recorded."""
+    project, env, _, second = pinned_project(tmp_path, pin="second")
+    before = snapshot(project / "data")
+    done = runner(project, "fake", env=env)
+    assert done.returncode == 1
+    assert f"FAILED fake/pinned: patch faster.diff does not apply at {second[:12]}: git apply failed" in done.stderr
+    assert snapshot(project / "data") == before
+
+
+def test_an_unreachable_repository_fails_the_run(tmp_path: Path) -> None:
+    """Without the address rewritten, the repository cannot be cloned: the failure says so in one line."""
+    project, _, _, _ = pinned_project(tmp_path)
+    before = snapshot(project / "data")
+    done = runner(project, "fake", env={"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{tmp_path}/none.insteadOf",
+                                        "GIT_CONFIG_VALUE_0": UPSTREAM})
+    assert done.returncode == 1
+    assert "FAILED fake/pinned: git clone failed: " in done.stderr, done.stderr
+    assert snapshot(project / "data") == before
+
+
+@pytest.mark.parametrize("where", ["implementation", "benchmark"])
+def test_a_failed_set_up_step_fails_the_run_and_keeps_its_log(tmp_path: Path, where: str) -> None:
+    """A set-up step that fails (here: a build that finds no compiler) stops the run before its commands;
+    nothing is recorded, and the whole log is kept under the cache's failed/ folder, named in the failure."""
+    pidfile = tmp_path / "child.pid"
+    project = make_project(tmp_path, {"fake": ("detectron2", f"--format detectron2 --pidfile {pidfile}")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    (project / "build.py").write_text("import sys\nprint('cc: not found')\nsys.exit(7)\n", encoding="utf-8")
+    step = f"[{{run: python {project / 'build.py'}, purpose: Build it}}]"
+    text = bench_yaml.read_text(encoding="utf-8")
+    if where == "implementation":
+        text = text.replace("    commands:", f"    setup: {step}\n    commands:")
+    else:
+        text = text.replace("implementations:\n", f"setup: {step}\nimplementations:\n")
+    bench_yaml.write_text(text, encoding="utf-8")
+    before = snapshot(project / "data")
+    done = runner(project, "fake")
+    assert done.returncode == 1
+    reason = ("set-up failed: python exited with status 7" if where == "implementation"
+              else "the benchmark's set-up failed: python exited with status 7")
+    assert f"FAILED fake/fake: {reason}" in done.stderr, done.stderr
+    assert "  | cc: not found" in done.stderr, "the step's output is shown"
+    saved = re.search(r"\(full log: (\S+\.log)\)", done.stderr)
+    assert saved is not None, done.stderr
+    assert "cc: not found" in Path(saved[1]).read_text(encoding="utf-8")
+    assert Path(saved[1]).parent == project / ".cache/failed"
+    assert not pidfile.exists(), "the commands never started"
+    assert snapshot(project / "data") == before
+
+
+def test_a_progress_line_the_parser_refuses_fails_the_run(tmp_path: Path) -> None:
+    """A log whose count goes backwards mid-run (two trainers writing one log, say) cannot be timed: the run
+    fails with the parser's words and the line, and nothing is recorded."""
+    project = shell_project(tmp_path, f"{TRAINER} --iterations 30; {TRAINER} --iterations 70", 60)
+    before = snapshot(project / "data")
+    done = runner(project, "fake")
+    assert done.returncode == 1
+    assert "FAILED fake/sh: unreadable progress line: detectron2: iteration went backwards from 30 to 1" \
+        in done.stderr, done.stderr
+    assert snapshot(project / "data") == before
+
+
+def test_a_result_the_data_format_refuses_is_not_recorded(tmp_path: Path) -> None:
+    """The runner validates what it records with the extension's own loader: a printed time of -5 ms is no
+    valid sample, so the recording is refused, the reason given, and data/ is byte for byte as it was."""
+    project = tmp_path / "project"
+    (project / "data/bench").mkdir(parents=True)
+    (project / "data/bench/benchmark.yaml").write_text("""\
+title: Refused
+metric: {label: Time, unit: ms, direction: lower}
+measurement: {description: A time the command prints.}
+implementations:
+  - id: negative
+    name: negative
+    commands: ["echo 'took -5 ms'"]
+    run:
+      printed: {pattern: 'took (?P<value>-?[0-9.]+) ms'}
+""", encoding="utf-8")
+    before = snapshot(project / "data")
+    done = runner(project, "bench")
+    assert done.returncode == 1
+    assert "FAILED bench/negative: could not record: refusing to record invalid data: " in done.stderr
+    assert "results[0].samples[0]: must be zero or more, got -5.0" in done.stderr
+    assert snapshot(project / "data") == before
+    assert not (project / "data/bench/results").exists(), "no folder the recording made is left"
+
+
+# -- a file system without hard links --------------------------------------------------------------------
+
+#: Installs a seccomp filter in this process (inherited by its children) under which link() and linkat()
+#: fail with EPERM, what a file system without hard links (FAT, many FUSE and network mounts) answers, then
+#: runs the code after it.  The kernel refuses the calls: nothing in Python is replaced.
+NO_HARD_LINKS = r"""
+import ctypes, errno, os, platform, struct
+NR = {"x86_64": (86, 265), "aarch64": (None, 37)}[platform.machine()]
+ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}[platform.machine()]
+def ins(code, jt, jf, k):
+    return struct.pack("HBBI", code, jt, jf, k)
+LD, JEQ, RET = 0x20, 0x15, 0x06
+ALLOW, ERRNO, KILL = 0x7FFF0000, 0x00050000 | errno.EPERM, 0x80000000
+calls = [n for n in NR if n is not None]
+prog = [ins(LD, 0, 0, 4), ins(JEQ, 1, 0, ARCH), ins(RET, 0, 0, KILL), ins(LD, 0, 0, 0)]
+for i, n in enumerate(calls):
+    prog.append(ins(JEQ, len(calls) - i, 0, n))
+prog += [ins(RET, 0, 0, ALLOW), ins(RET, 0, 0, ERRNO)]
+code = b"".join(prog)
+buf = ctypes.create_string_buffer(code)
+fprog = struct.pack("HxxxxxxP", len(prog), ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+assert libc.prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
+fbuf = ctypes.create_string_buffer(fprog)
+assert libc.prctl(22, 2, ctypes.addressof(fbuf), 0, 0) == 0, ctypes.get_errno()  # PR_SET_SECCOMP, FILTER
+try:
+    os.link(__file__ if "__file__" in globals() else os.devnull, "/nonexistent-dir/x")
+except PermissionError:
+    print("hard links refused", flush=True)
+"""
+
+
+def without_hard_links(code: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (with ``args`` as sys.argv[1:]) in a child Python in which hard links cannot be made."""
+    return subprocess.run([sys.executable, "-c", NO_HARD_LINKS + code, *args], capture_output=True, text=True,
+                          cwd=REPO, check=False, timeout=120, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the seccomp filter knows x86_64 "
+                    "and aarch64 system call numbers only")
+def test_recording_where_hard_links_cannot_be_made(tmp_path: Path) -> None:
+    """Where link() fails (a file system without hard links), the runner still publishes the result and its
+    log, by renaming them in after checking the name is free: one complete result, no debris; and a second
+    recording under the same name in the same second takes the next name instead of overwriting it."""
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61")})
+    run_main = ("import runpy, sys\nsys.argv = ['runners.run', *sys.argv[1:]]\n"
+                "runpy.run_module('runners.run', run_name='__main__')\n")
+    done = without_hard_links(run_main, "fake", "--data", str(project / "data"),
+                              env={"BENCHBENCH_CACHE": str(project / ".cache")})
+    assert done.stdout.startswith("hard links refused\n"), done.stdout + done.stderr
+    assert done.returncode == 0, done.stderr
+    results = project / "data/fake/results"
+    (yaml_file,) = results.glob("*.yaml")
+    (log,) = (results / "logs").glob("*.log.gz")
+    assert log.name == yaml_file.name.replace(".yaml", ".log.gz")
+    assert sorted(p.name for p in results.iterdir()) == sorted([yaml_file.name, "logs"]), "no temporary folder left"
+    assert "=== run 1/1 ===" in gzip.decompress(log.read_bytes()).decode()
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and len(bench.results) == 1
+    twice = without_hard_links(RECORD_TWICE, str(project / "data"), str(tmp_path / "run.log"))
+    assert twice.returncode == 0, twice.stderr
+    assert twice.stdout.split() == ["hard", "links", "refused", "20300101T000000Z-fake.yaml",
+                                    "20300101T000000Z-fake-2.yaml"]
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and len(bench.results) == 3
+    assert len(list((results / "logs").glob("20300101T000000Z-fake*.log.gz"))) == 2
+    assert not [p for p in results.iterdir() if p.name.startswith(".")]
+
+
+RECORD_TWICE = """
+import datetime as dt, sys
+from pathlib import Path
+from sphinx_benchbench.runners.record import record
+from sphinx_benchbench.data.loader import load_benchmark
+data, log = Path(sys.argv[1]), Path(sys.argv[2])
+log.write_text("a log\\n", encoding="utf-8")
+bench, _ = load_benchmark(data, "fake")
+now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+for _ in range(2):
+    print(record(bench.folder, data, "fake", [bench.results[0]], log, "header", now).name)
+"""
+
+
+# -- what a cluster job does on its node, and where commands run ------------------------------------------
+
+
+def test_a_cluster_job_checks_the_data_as_the_submitting_side_does(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job function a Slurm job runs: data missing on the node, an id that is not there, an entry the runner
+    would refuse each come back as a failure (returned, not raised); a good entry comes back measured."""
+    monkeypatch.setenv("BENCHBENCH_CACHE", str(tmp_path / "cache"))
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61"),
+                                      "bad": ("detectron2", "--format detectron2")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    text = bench_yaml.read_text(encoding="utf-8")
+    last = text.rindex("timeout: 60")  # the second entry's ("bad"): a timeout of 0 is refused
+    bench_yaml.write_text(text[:last] + "timeout: 0" + text[last + len("timeout: 60"):], encoding="utf-8")
+    data = str(project / "data")
+    missing = measure_named(str(tmp_path / "elsewhere"), "fake", "fake", 1, None)
+    assert isinstance(missing, Failure) and str(missing) == "fake: the data could not be loaded on the compute node"
+    ghost = measure_named(data, "fake", "ghost", 1, None)
+    assert isinstance(ghost, Failure) and str(ghost) == "fake: no runnable implementation 'ghost'"
+    refused = measure_named(data, "fake", "bad", 1, None)
+    assert isinstance(refused, Failure) and "run.timeout: must be greater than zero" in str(refused)
+    measured = measure_named(data, "fake", "fake", 1, None)
+    assert isinstance(measured, Measured), measured
+    assert len(measured.runs) == 1 and abs(measured.runs[0].value / (ITEMS / SECONDS) - 1) < 0.02
+    assert "=== run 1/1 ===" in measured.log_text
+
+
+def test_a_missing_working_directory_or_work_folder_fails_the_run(tmp_path: Path) -> None:
+    """``run.workdir`` that does not exist, and a benchmark work folder that cannot be made (its parent is a
+    file), each fail the run with the folder named; nothing is recorded."""
+    project = make_project(tmp_path, {"fake": ("detectron2", "--format detectron2 --iterations 61")})
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    text = bench_yaml.read_text(encoding="utf-8")
+    before = snapshot(project / "data")
+    bench_yaml.write_text(text + "      workdir: no/such/folder\n", encoding="utf-8")
+    done = runner(project, "fake")
+    assert done.returncode == 1
+    assert f"FAILED fake/fake: working directory {project / 'no/such/folder'} does not exist" in done.stderr
+    blocker = tmp_path / "work-is-a-file"
+    blocker.write_text("x", encoding="utf-8")
+    bench_yaml.write_text(text.replace("implementations:\n", "setup: [{run: 'true'}]\nimplementations:\n"),
+                          encoding="utf-8")
+    done = runner(project, "fake", env={"BENCHBENCH_WORK": str(blocker)})
+    assert done.returncode == 1
+    assert f"FAILED fake/fake: cannot create the work folder {blocker / 'fake'}: " in done.stderr, done.stderr
+    bench_yaml.write_text(text, encoding="utf-8")
+    assert snapshot(project / "data") == before

@@ -13,7 +13,7 @@ import pytest
 
 from sphinx_benchbench.data.convert import Converter
 from sphinx_benchbench.data.model import Implementation, Window, kind_of
-from sphinx_benchbench.data.schema import FILES, render, schema_for
+from sphinx_benchbench.data.schema import FILES, render, schema_for, write_schemas
 from sphinx_benchbench.data.yamlsource import load_yaml
 
 from .conftest import REPO, ROOTS
@@ -97,3 +97,16 @@ def test_each_kind_is_read_from_one_definition() -> None:
     assert converter.problems[0].message == "start: must be zero or more, got -1"
     ident = typing.get_type_hints(Implementation, include_extras=True)["id"]
     assert schema_for(Implementation, "x")["properties"]["id"]["pattern"] == kind_of(ident)[1].schema["pattern"]
+
+
+def test_the_schema_command_writes_every_schema_file(tmp_path: Path) -> None:
+    """``python -m sphinx_benchbench.data.schema`` (:func:`write_schemas`) writes one file per schema, each
+    the JSON Schema the validator agrees with, into the folder it is given and nowhere else."""
+    written = write_schemas(str(tmp_path))
+    assert sorted(Path(p).name for p in written) == sorted(FILES) == sorted(p.name for p in tmp_path.iterdir())
+    for path in map(Path, written):
+        text = path.read_text(encoding="utf-8")
+        assert text == render(FILES[path.name], path.name), "the file is the rendered schema, whole"
+        schema = json.loads(text)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["$id"] == f"https://sphinx-benchbench.invalid/schema/{path.name}"

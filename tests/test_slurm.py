@@ -9,8 +9,9 @@ everything afterwards.  ``make test`` installs the packages when missing
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,7 +26,7 @@ import pytest
 
 from sphinx_benchbench.data.loader import load_benchmark
 
-from .conftest import REPO, TESTS
+from .conftest import REPO, TESTS, run_in_pty, snapshot
 
 DAEMONS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "scancel", "sinfo")
 
@@ -111,11 +112,6 @@ PartitionName=bench Nodes=localhost Default=YES MaxTime=INFINITE State=UP
                     os.kill(int(path.read_text().strip()), signal.SIGTERM)
         time.sleep(1)
         shutil.rmtree(root, ignore_errors=True)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def runner(env: dict[str, str], *args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -204,6 +200,10 @@ def test_interrupted_submitter_leaves_jobs_and_collect_records_them(cluster: dic
     assert proc.returncode == 130, err
     assert "left 1 job(s) running; record them later with: python -m runners.run collect" in err
     assert not (project / "data/fake/results").exists(), "nothing recorded by the interrupted submitter"
+    early = runner(env, "collect", "--data", str(project / "data"), cache=tmp_path / "cache")
+    assert early.returncode == 0, early.stdout + early.stderr
+    assert re.search(r"^job \d+ fake/steady: still queued or running$", early.stderr, re.M), early.stderr
+    assert not (project / "data/fake/results").exists(), "a job still running is left to a later collect"
     while subprocess.run(["squeue", "-h", "-n", "bench-fake-steady"], env=cluster, capture_output=True,
                          text=True, check=False).stdout.strip() and time.monotonic() < deadline + 60:
         time.sleep(0.5)
@@ -224,3 +224,128 @@ def test_retry_resubmits_a_failed_job(cluster: dict[str, str], tmp_path: Path) -
     assert done.stderr.count("FAILED fake/broken") == 2, "each failed try is reported"
     assert "python exited with status 3" in done.stderr
     assert snapshot(project / "data") == before
+
+
+def test_cluster_config_file_options_reach_sbatch_and_the_command_line_wins(cluster: dict[str, str],
+                                                                              tmp_path: Path) -> None:
+    """``--cluster-config`` gives the job's options (here a partition that does not exist and an sbatch
+    comment); ``--partition`` on the command line overrides the file's; the job runs and is recorded."""
+    project = fake_project(tmp_path, "configured", "--iterations 70 --seconds 0.01", "")
+    config = tmp_path / "cluster.yaml"
+    config.write_text("partition: no-such-partition\nsbatch: {comment: from-the-config}\n", encoding="utf-8")
+    done = runner(cluster, "fake", "--executor", "slurm", "--cluster-config", str(config), "--partition", "bench",
+                  "--data", str(project / "data"), cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (script,) = (tmp_path / "cache/slurm").glob("*-fake-configured/*_submission.sh")
+    lines = script.read_text().splitlines()
+    assert "#SBATCH --partition=bench" in lines and "#SBATCH --comment=from-the-config" in lines, lines
+    assert not any("no-such-partition" in line for line in lines)
+    bench, problems = load_benchmark(project / "data", "fake")
+    assert problems == [] and [r.implementation for r in bench.results] == ["configured"]
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", "end of input"])
+def test_ctrl_c_on_a_terminal_asks_whether_to_cancel_the_jobs(cluster: dict[str, str], tmp_path: Path,
+                                                              answer: str) -> None:
+    """Ctrl-C while a job runs, on a terminal: the runner asks whether to cancel.  Answered yes, it cancels the
+    job with scancel and forgets it; answered no, or with Ctrl-D, it leaves the job running for ``collect``.
+    Either way nothing is recorded and it exits 130."""
+    project = fake_project(tmp_path, "hangs", "--iterations 100 --hang-at 5", "      timeout: 600\n")
+    before = snapshot(project / "data")
+    env = {**cluster, "BENCHBENCH_CACHE": str(tmp_path / "cache")}
+    sent: list[str] = []
+    typed = {"yes": b"y\n", "no": b"n\n", "end of input": b"\x04"}[answer]
+
+    def keys(out: str) -> bytes | None:
+        if "fake/hangs: RUNNING" in out and "ctrl-c" not in sent:
+            sent.append("ctrl-c")
+            time.sleep(1)
+            return b"\x03"
+        if "still queued or running? [y/N]" in out and answer not in sent:
+            sent.append(answer)
+            return typed
+        return None
+
+    status, out = run_in_pty([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
+                              str(project / "data")], cwd=REPO, env=env, timeout=180, respond=keys)
+    assert sent == ["ctrl-c", answer], out
+    assert status == 130, out
+    job_id = re.search(r"submitted fake/hangs: job (\d+)", out)[1]  # type: ignore[index]
+    assert "cancel the 1 job(s) still queued or running? [y/N]" in out
+    remembered = json.loads((tmp_path / "cache/slurm/jobs.json").read_text())
+    if answer == "yes":
+        assert "cancelled; nothing was recorded for them" in out
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = subprocess.run(["scontrol", "show", "job", job_id], env=cluster, capture_output=True,
+                                   text=True, check=False).stdout
+            if "JobState=CANCELLED" in state:
+                break
+            time.sleep(0.5)
+        assert "JobState=CANCELLED" in state, state
+        assert remembered == [], "the cancelled job is forgotten"
+    else:
+        assert "left 1 job(s) running; record them later with: python -m runners.run collect" in out
+        assert [job["job_id"] for job in remembered] == [job_id]
+        state = subprocess.run(["scontrol", "show", "job", job_id], env=cluster, capture_output=True, text=True,
+                               check=False).stdout
+        assert "JobState=RUNNING" in state, state
+        subprocess.run(["scancel", job_id], env=cluster, check=True)
+    assert snapshot(project / "data") == before
+
+
+def test_a_gpu_job_the_cluster_cannot_take_is_refused_at_submission(cluster: dict[str, str], tmp_path: Path) -> None:
+    """An implementation that needs 8 GPUs asks sbatch for them; this cluster has none, so sbatch refuses the
+    job and the runner reports it as not submitted, records nothing and remembers no job."""
+    project = fake_project(tmp_path, "gpus", "--iterations 70", "      requires: {gpus: 8}\n")
+    before = snapshot(project / "data")
+    done = runner(cluster, "fake", "--executor", "slurm", "--data", str(project / "data"), cache=tmp_path / "cache")
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("  fake/gpus"))
+    assert re.match(r"^  fake/gpus +failed +could not submit: ", line), line
+    assert "submitted" not in done.stderr
+    registry = tmp_path / "cache/slurm/jobs.json"
+    assert not registry.exists() or json.loads(registry.read_text()) == []
+    assert snapshot(project / "data") == before
+
+
+def test_collect_reports_a_job_whose_entry_changed_or_whose_result_cannot_be_recorded(
+        cluster: dict[str, str], tmp_path: Path) -> None:
+    """Two jobs left running by an interrupted submitter finish; meanwhile one's entry was removed from the
+    data and the other's results folder became a link out of the data folder.  ``collect`` records neither,
+    says why for each, and forgets both jobs."""
+    project = fake_project(tmp_path, "renamed", "--iterations 70 --seconds 0.12", "")
+    bench_yaml = project / "data/fake/benchmark.yaml"
+    entry = bench_yaml.read_text(encoding="utf-8").split("implementations:\n")[1]
+    bench_yaml.write_text(bench_yaml.read_text(encoding="utf-8") + entry.replace("renamed", "diverted"),
+                          encoding="utf-8")
+    env = {**cluster, "BENCHBENCH_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--executor", "slurm", "--data",
+                             str(project / "data")], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and sorted(subprocess.run(
+            ["squeue", "-h", "-t", "RUNNING", "-o", "%j"], env=cluster, capture_output=True, text=True,
+            check=False).stdout.split()) != ["bench-fake-diverted", "bench-fake-renamed"]:
+        time.sleep(0.3)
+    time.sleep(3)  # both have loaded the data on the node and are measuring
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "left 2 job(s) running" in err, err
+    bench_yaml.write_text(bench_yaml.read_text(encoding="utf-8").replace("id: renamed", "id: another"),
+                          encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "data/fake/results").symlink_to(outside)
+    while subprocess.run(["squeue", "-h", "-o", "%j"], env=cluster, capture_output=True, text=True,
+                         check=False).stdout.strip() and time.monotonic() < deadline + 120:
+        time.sleep(0.5)
+    collected = runner(env, "collect", "--data", str(project / "data"), cache=tmp_path / "cache")
+    assert collected.returncode == 1, collected.stdout + collected.stderr
+    summary = {line.split()[0]: line for line in collected.stdout.splitlines() if line.startswith("  fake/")}
+    assert "the data changed while it ran, or it returned no measurement" in summary["fake/renamed"], summary
+    assert "could not record: " in summary["fake/diverted"] and "leads outside the data folder" in \
+        summary["fake/diverted"], summary
+    assert "FAILED fake/renamed: job " in collected.stderr
+    assert json.loads((tmp_path / "cache/slurm/jobs.json").read_text()) == []
+    assert list(outside.iterdir()) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -336,4 +337,136 @@ def test_check_and_list_say_what_the_runner_would_refuse(tmp_path: Path) -> None
     assert summary == {"bench/no-group": "failed", "bench/bad-format": "failed", "bench/bad-probe": "failed",
                        "bench/fine": "recorded"}
     assert set(results(project)) == {"fine"}
-    assert set(snapshot(project / "data")) - set(before), "only the runnable one was recorded"
+    added = sorted(set(snapshot(project / "data")) - set(before))
+    assert len(added) == 2 and added[0].startswith("bench/results/") and added[0].endswith("-fine.yaml"), added
+    assert added[1].startswith("bench/results/logs/") and added[1].endswith("-fine.log.gz"), \
+        "only the runnable one was recorded, with its log"
+
+
+REFUSED_TOO = """\
+  - id: both
+    name: both
+    commands: ["true"]
+    run:
+      wall: {min_runs: 1}
+      printed: {pattern: '(?P<value>\\\\d+)'}
+  - id: many
+    name: many
+    commands: ["true"]
+    run:
+      wall: {min_runs: 1}
+      repeat: 5000
+  - id: bad-regex
+    name: bad-regex
+    commands: ["true"]
+    run:
+      wall: {min_runs: 1}
+      versions: {tool: {command: tool --version, pattern: '(?P<version>'}}
+  - id: unsplittable
+    name: unsplittable
+    commands: ["true"]
+    run:
+      wall: {min_runs: 1}
+      versions: {tool: "tool 'unterminated"}
+  - id: no-venv
+    name: no-venv
+    commands: ["true"]
+    run:
+      wall: {min_runs: 1}
+      venv: envs/missing
+  - id: shared
+    name: shared
+    commands: ["cat input.txt"]
+    run:
+      wall: {warmup: 0, min_runs: 1, min_time: 0}
+  - id: bad-printed
+    name: bad-printed
+    commands: ["true"]
+    run:
+      printed: {pattern: '(?P<value>'}
+  - id: no-pattern
+    name: no-pattern
+    commands: ["true"]
+    run: {source: printed}
+  - id: no-path
+    name: no-path
+    commands: ["true"]
+    run: {source: json}
+  - id: json-plan
+    name: json-plan
+    commands: ["true"]
+    run:
+      json: {path: stats.mean, scale: 1000}
+"""
+
+
+def test_more_entries_the_runner_refuses_and_the_shared_work_folder(tmp_path: Path) -> None:
+    """Two sources at once, too many repeats, a version probe that is no regex or cannot be split: each refused
+    at its entry's ``run:`` line, by ``check``, ``--list`` and the run alike; a missing venv skips the entry here.
+    The one runnable entry runs in the benchmark's work folder, after the shared set-up made its input."""
+    project = project_with(tmp_path, REFUSED_TOO, extra="setup: [{run: 'echo shared > input.txt', shell: true}]\n")
+    yaml_file = project / "data/bench/benchmark.yaml"
+    refused = {
+        "both": (11, "both: run gives settings of printed and wall: say which measures it with run.source"),
+        "many": (17, "many: run.repeat 5000 is over 1000"),
+        "bad-regex": (23, "bad-regex: run.versions.tool.pattern is not a valid regular expression: missing )"),
+        "unsplittable": (29, "unsplittable: run.versions.tool: \"tool 'unterminated\" cannot be split into "
+                             "arguments: No closing quotation"),
+        "bad-printed": (46, "bad-printed: run.printed.pattern is not a valid regular expression: missing )"),
+        "no-pattern": (51, "no-pattern: run.source is printed but run.printed (its pattern) is not given"),
+        "no-path": (55, "no-path: run.source is json but run.json (its path) is not given"),
+    }
+    check = subprocess.run([sys.executable, "-m", "sphinx_benchbench", "check", str(project / "data")],
+                           capture_output=True, text=True, cwd=REPO, check=False)
+    assert check.returncode == 1
+    said = [line for line in check.stdout.splitlines() if "would refuse" in line]
+    assert len(said) == len(refused), check.stdout
+    for (impl, (line, words)), text in zip(refused.items(), said, strict=True):
+        assert text.startswith(f"{yaml_file}:{line}: the runner would refuse bench/{impl}: {words}"), text
+    listed = {line.split()[0]: line.split(None, 1)[1] for line in run(project, "--list").stdout.splitlines()
+              if line.startswith("  ")}
+    for impl, (line, words) in refused.items():
+        assert listed[impl].startswith(f"fails: {yaml_file}:{line}: {words}"), listed[impl]
+    assert listed["no-venv"] == ("skipped here: needs its environment envs/missing (create it with the "
+                                 "implementation's requirements)")
+    assert listed["shared"] == "runnable"
+    work = project / ".cache/work/bench"
+    planned = run(project, "bench", "shared", "json-plan", "--dry-run").stdout
+    assert "  measure stats.mean in the JSON of its output, x 1000\n" in planned, planned
+    assert f"  work    {work}\n  shared  echo shared > input.txt\n  in      {work} (the benchmark's work folder)\n" \
+        in planned, planned
+    done = run(project, "all")
+    assert done.returncode == 1 and "skip bench/no-venv: needs its environment envs/missing" in done.stderr
+    assert set(results(project)) == {"shared"}, "json-plan prints no JSON: it fails"
+    assert (work / "input.txt").read_text() == "shared\n"
+
+
+def test_wall_warns_of_a_slow_first_run_and_of_too_little_time(tmp_path: Path) -> None:
+    """A first timed run over twice the others' median (a cold cache) and a series cut short by ``max_runs``
+    before ``min_time`` are recorded with the result as warnings, not silently averaged in."""
+    first = tmp_path / "ran-once"
+    impls = f"""\
+  - id: cold
+    name: cold
+    commands: ["sh -c 'if [ ! -e {first} ]; then touch {first}; sleep 0.6; fi; sleep 0.1'"]
+    run:
+      wall: {{warmup: 0, min_runs: 4, min_time: 0}}
+  - id: short
+    name: short
+    commands: ["sleep 0.05"]
+    run:
+      wall: {{warmup: 0, min_runs: 1, max_runs: 2, min_time: 30}}
+"""
+    project = project_with(tmp_path, impls)
+    done = run(project, "bench")
+    assert done.returncode == 0, done.stderr
+    found = results(project)
+    cold = found["cold"]
+    assert len(cold.samples) == 4 and cold.samples[0] > 600  # type: ignore[attr-defined]
+    (warning,) = [w for w in cold.run.warnings if "first timed run" in w]  # type: ignore[attr-defined]
+    assert re.match(r"run 1: the first timed run took \d+\.\d+ s, more than twice the others' median", warning), \
+        warning
+    short = found["short"]
+    assert len(short.samples) == 2  # type: ignore[attr-defined]
+    assert any(re.match(r"run 1: only \d+\.\d+ s of timed runs \(max_runs 2 reached before", w)
+               for w in short.run.warnings), short.run.warnings  # type: ignore[attr-defined]

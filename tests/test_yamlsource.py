@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def test_scalars_keep_types_and_dates_stay_text(tmp_path: Path) -> None:
     ],
 )
 def test_refusals_are_located(tmp_path: Path, text: str, line: int, words: str) -> None:
-    with pytest.raises(DataError) as info:
+    with pytest.raises(DataError, match=re.escape(words)) as info:
         load(text, tmp_path)
     assert info.value.line == line
     assert words in info.value.message
@@ -60,7 +61,7 @@ def test_refusals_are_located(tmp_path: Path, text: str, line: int, words: str) 
     ("a: 1\nb: x\x07y\n", 2, "control character '\\x07' (column 5)"),
 ])
 def test_shapes_that_would_raise_are_located(tmp_path: Path, text: str, line: int, words: str) -> None:
-    with pytest.raises(DataError) as info:
+    with pytest.raises(DataError, match=re.escape(words)) as info:
         load(text, tmp_path)
     assert info.value.line == line and words in info.value.message
 

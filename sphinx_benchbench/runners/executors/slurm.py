@@ -61,7 +61,13 @@ def load_options(path: Path | None, overrides: dict[str, Any]) -> ClusterOptions
     """Options from a YAML file (keys as :class:`ClusterOptions`), then the command line."""
     values: dict[str, Any] = {}
     if path is not None:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:  # one line, like every other refusal of the command line
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            said = ", ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
+            raise ValueError(f"{where}: not valid YAML ({said or exc})") from None
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: expected a mapping of cluster options")
         unknown = set(loaded) - set(ClusterOptions.__dataclass_fields__)
