@@ -9,8 +9,9 @@ Python).  These sessions check the claims in ``pyproject.toml`` at both ends:
 
 Run ``nox`` (both), ``nox -s floor`` or ``nox -s newest``; ``make matrix`` does
 this with the project's own nox.  Each session installs the project with its
-test extras into a fresh virtual environment and runs the suite there (the
-wheel test builds its own).
+test extras into a fresh virtual environment, editable as ``make test`` does
+(the CPU suite reads ``benchmarks/pages`` of the checkout; the wheel test
+builds and installs a wheel of its own), and runs the suite there.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _suite(session: nox.Session) -> None:
 @nox.session(python=_interpreter("3.10"))
 def floor(session: nox.Session) -> None:
     """The lowest Python with the lowest declared releases."""
-    session.install(".[test,slurm]", *FLOOR)
+    session.install("-e", ".[test,slurm,bench]", *FLOOR)
     session.run("python", "-c", "import sphinx, docutils; print('sphinx', sphinx.__version__, "
                 "'docutils', docutils.__version__)")
     _suite(session)
@@ -52,7 +53,8 @@ def floor(session: nox.Session) -> None:
 @nox.session(python=_interpreter("3.13"))
 def newest(session: nox.Session) -> None:
     """The highest Python with the newest releases."""
-    session.install("--upgrade", ".[test,slurm]", "sphinx", "docutils", "myst-parser", "pyyaml", "packaging")
+    session.install("--upgrade", "-e", ".[test,slurm,bench]", "sphinx", "docutils", "myst-parser", "pyyaml",
+                    "packaging")
     session.run("python", "-c", "import sphinx, docutils; print('sphinx', sphinx.__version__, "
                 "'docutils', docutils.__version__)")
     _suite(session)

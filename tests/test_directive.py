@@ -256,7 +256,7 @@ def test_warnings_can_be_suppressed_or_made_fatal(
     # nodes, which Sphinx 7.4 itself warns about).
     strict = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(src), str(src / "_W")],
                             capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
-    assert strict.returncode == 1
+    assert strict.returncode != 0  # 1 from Sphinx 8.1 (it keeps going), 2 before (it stops at the first)
     assert "logos.alpha.image: file 'logos/gone.svg' not found" in strict.stderr
     assert "[benchbench.data]" in strict.stderr
 

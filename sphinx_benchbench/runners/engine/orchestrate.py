@@ -95,6 +95,7 @@ def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: i
         base = project
     path = command_path(impl, project)
     env = {**os.environ, **impl.env, "PATH": path}
+    env["BENCHBENCH_DATA"] = os.path.dirname(bench.folder)  # for commands that read the data folder itself
     if bench.definition.setup:
         env["BENCHBENCH_WORK"] = str(work_folder(bench))
     try:

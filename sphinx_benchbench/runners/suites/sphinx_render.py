@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -44,10 +45,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_DATA", "NOISE", "VARIANTS", "main", "make_app", "make_project", "run"]
 
-ROOT = Path(__file__).resolve().parents[3]  # the checkout: the pages live in benchmarks/pages
-PAGES = ROOT / "benchmarks" / "pages"
-#: The data folder of the checkout.
-DEFAULT_DATA = ROOT / "data"
+#: The checkout this module lies in when installed editable (an installed wheel lies elsewhere).
+_CHECKOUT = Path(__file__).resolve().parents[3]
+#: The data folder: the one the runner runs this for ($BENCHBENCH_DATA), else the checkout's.
+DEFAULT_DATA = Path(os.environ.get("BENCHBENCH_DATA") or _CHECKOUT / "data")
 #: The page each variant builds, from ``benchmarks/pages``.
 VARIANTS = {
     "by-hand": "by-hand.rst",
@@ -59,6 +60,12 @@ VARIANTS = {
 PATCH = Path("maskrcnn-training/patches/matterport-hyperparameters.diff")
 #: Sphinx's complaint when a second app re-registers its nodes; cannot happen with one app, never a failure.
 NOISE = "already registered"
+
+
+def pages(data: Path) -> Path:
+    """The pages typed by hand: in the checkout the data folder belongs to, else in this module's."""
+    beside = data.resolve().parent / "benchmarks" / "pages"
+    return beside if beside.is_dir() else _CHECKOUT / "benchmarks" / "pages"
 
 
 def make_project(variant: str, root: Path, data: Path = DEFAULT_DATA) -> Path:
@@ -78,7 +85,7 @@ def make_project(variant: str, root: Path, data: Path = DEFAULT_DATA) -> Path:
         shutil.copytree(data / "logos", root / "logos")
         shutil.copy(data / PATCH, root / PATCH.name)
     (root / "conf.py").write_text(conf, encoding="utf-8")
-    shutil.copy(PAGES / VARIANTS[variant], root / "index.rst")
+    shutil.copy(pages(data) / VARIANTS[variant], root / "index.rst")
     return root
 
 
@@ -161,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.data / "logos").is_dir() or not (args.data / PATCH).is_file():
         parser.error(f"--data {args.data}: not a data folder with logos/ and {PATCH}")
+    if not (pages(args.data) / VARIANTS[args.variant]).is_file():
+        parser.error(f"the hand-written pages (benchmarks/pages/) are not beside {args.data}: run this suite "
+                     "from a checkout of sphinx-benchbench")
     try:
         return run(args.variant, args.iterations, args.data)
     except KeyboardInterrupt:
