@@ -85,7 +85,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=10, help="timed runs per measurement")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 unless every median ratio is within {LIMIT * 100:.0f}%%")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 unless every median ratio is within {LIMIT * 100:.0f}%%")
     args = parser.parse_args()
     if not shutil.which("hyperfine"):
         print("hyperfine not found (Debian: apt install hyperfine)", file=sys.stderr)
