@@ -674,7 +674,7 @@ measurement:
 implementations:
   - id: pinned
     name: pinned
-    source: {{repository: "{url}", ref: {ref}, commit: {commit}}}
+    source: {{repository: "{url}", ref: "{ref}", commit: "{commit}"}}
     patches: [{{file: patches/faster.diff, summary: Quarter the time per iteration}}]
     commands: ["python fake_trainer.py --format detectron2 --iterations 70 --seconds $(cat speed.txt)"]
     run:
