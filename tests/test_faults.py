@@ -242,11 +242,13 @@ def test_leftovers_of_a_dead_runner_are_removed_whatever_their_age(tmp_path: Pat
 # Processes that could outlive the runner, publishing under signals, odd input, Ctrl-C at its edges.
 
 
-def _start(project: Path, **env: str) -> subprocess.Popen[str]:
-    """The runner on ``project``'s ``fake`` benchmark, in the background."""
+def _start(project: Path, covered: bool = True, **env: str) -> subprocess.Popen[str]:
+    """The runner on ``project``'s ``fake`` benchmark, in the background (``covered``: with coverage's
+    hooks, whose own start-up inside ``site`` a signal sent that early would interrupt instead)."""
+    base = os.environ if covered else _without_coverage(os.environ)
     return subprocess.Popen([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "BENCHBENCH_CACHE": str(project / ".cache"), **env})
+                            env={**base, "BENCHBENCH_CACHE": str(project / ".cache"), **env})
 
 
 def _until(test: Callable[[], object], seconds: float = 30) -> None:
@@ -374,7 +376,7 @@ def _caught(pid: int) -> int:
 def test_a_signal_while_the_runner_starts_ends_it_with_130(tmp_path: Path, sig: int) -> None:
     """Sent while the runner still imports its modules: status 130 and one line, no traceback, no silence."""
     project = shell_project(tmp_path, f"echo iteration 1/9; {SLEEPERS}")
-    proc = _start(project)
+    proc = _start(project, covered=False)
     _until(lambda: _caught(proc.pid) & (1 << (signal.SIGINT - 1)))  # Python has started
     time.sleep(0.1)  # well before the imports end (about 0.5 s)
     proc.send_signal(sig)
