@@ -138,7 +138,7 @@ def test_a_signal_during_publishing_waits_until_the_result_is_complete(tmp_path:
         os.kill(os.getpid(), signal.SIGTERM)  # arrives inside the publishing section
 
     with pytest.raises(Interrupted), interruptible():
-        record(folder, data, "fake", [result()], log, "a header", on_published=interrupt_now)
+        record(folder, data, "fake", [result()], log.read_bytes(), "a header", on_published=interrupt_now)
         time.sleep(1)  # not reached: the held-back signal arrives as the section ends
     (path,) = published
     assert path.is_file() and (folder / "results/logs" / path.name.replace(".yaml", ".log.gz")).is_file()
@@ -166,7 +166,7 @@ def test_sigkill_between_the_log_and_the_result_is_undone_at_the_next_start(tmp_
             return done
         rec._link = link_then_die
         log = Path({str(tmp_path / 'run.log')!r}); log.write_text("iteration 1\\n")
-        rec.record(Path({str(folder)!r}), Path({str(data)!r}), "fake", [result()], log, "h")
+        rec.record(Path({str(folder)!r}), Path({str(data)!r}), "fake", [result()], log.read_bytes(), "h")
         """), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=REPO, check=False, timeout=60)
     assert done.returncode == -signal.SIGKILL
@@ -323,7 +323,7 @@ def test_two_signals_while_publishing_leave_no_temporary_folder(tmp_path: Path) 
         os.kill(os.getpid(), signal.SIGTERM)
 
     with pytest.raises(Interrupted), interruptible():
-        record(folder, data, "fake", [result()], log, "h", on_published=interrupt_twice)
+        record(folder, data, "fake", [result()], log.read_bytes(), "h", on_published=interrupt_twice)
     (path,) = published
     assert path.is_file() and (folder / "results/logs" / path.name.replace(".yaml", ".log.gz")).is_file()
     assert not list((folder / "results").glob(".recording-*"))

@@ -466,7 +466,7 @@ log = Path(sys.argv[2])
 now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 while not os.path.exists(sys.argv[3]):  # all start recording at the same moment
     time.sleep(0.001)
-print(record(bench.folder, data, "fake", [bench.results[0]], log, "header", now).name)
+print(record(bench.folder, data, "fake", [bench.results[0]], log.read_bytes(), "header", now).name)
 """
 
 
@@ -906,7 +906,7 @@ log.write_text("a log\\n", encoding="utf-8")
 bench, _ = load_benchmark(data, "fake")
 now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 for _ in range(2):
-    print(record(bench.folder, data, "fake", [bench.results[0]], log, "header", now).name)
+    print(record(bench.folder, data, "fake", [bench.results[0]], log.read_bytes(), "header", now).name)
 """
 
 

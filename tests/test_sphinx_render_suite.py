@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.util.docutils import docutils_namespace
 
 from sphinx_benchbench.data.loader import load_benchmark
 from sphinx_benchbench.runners.suites import sphinx_render
@@ -72,7 +73,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSoup]:
         root = tmp_path_factory.mktemp(variant)
         src = sphinx_render.make_project(variant, root / "src")
         warnings = io.StringIO()
-        sphinx_render.make_app(src, root / "out", warnings).build(force_all=True)
+        # In docutils' namespace: the nodes these apps register are unregistered again, so a later
+        # test's app does not warn that they already are.
+        with docutils_namespace():
+            sphinx_render.make_app(src, root / "out", warnings).build(force_all=True)
         # Several apps in one process re-register Sphinx's nodes; nothing else may warn.
         assert [w for w in warnings.getvalue().splitlines() if sphinx_render.NOISE not in w] == [], variant
         html = (root / "out" / "html" / "index.html").read_text(encoding="utf-8")

@@ -99,13 +99,19 @@ class Stale:
     """A stale result, or a result whose versions could not be compared."""
 
     result: Result
-    reasons: list[str] = field(default_factory=list)
     #: Packages whose versions could not be parsed (a data problem, not staleness).
     unparseable: list[str] = field(default_factory=list)
     #: The older software as ``(package, recorded version, current)``, so a page can group rows by cause.
     older: list[tuple[str, str, Current]] = field(default_factory=list)
     #: The reasons other than older software (an edited entry, old age), each a sentence of its own.
     other: list[str] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every reason, each a sentence: the older software in one, then the others."""
+        older = [f"{software_name(pkg)} {text} (now {current.version}, {current.source})"
+                 for pkg, text, current in self.older]
+        return (["recorded with " + ", ".join(older)] if older else []) + self.other
 
     @property
     def reason(self) -> str:
@@ -212,7 +218,6 @@ def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configur
     out = []
     for result in results:
         stale = Stale(result)
-        older: list[str] = []
         for pkg, text in _compared(bench, result, policy):
             if not policy.tracks(pkg):
                 continue
@@ -227,16 +232,12 @@ def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configur
                 continue
             part = policy.parts.get(policy.name(pkg), policy.part)
             if newer(now, then, part):
-                older.append(f"{software_name(pkg)} {text} (now {current.version}, {current.source})")
                 stale.older.append((pkg, text, current))
-        if older:
-            stale.reasons.append("recorded with " + ", ".join(older))
         stale.other += _entry_changed(bench, result)
         if policy.max_age_days is not None:
             age = (today - result.date).days
             if age > policy.max_age_days:
                 stale.other.append(f"recorded {age} days {since}, more than {policy.max_age_days}")
-        stale.reasons += stale.other
         if stale.reasons or stale.unparseable:
             out.append(stale)
     return out

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ..data.convert import Converter
 from ..data.model.fields import _f, _req
 from ..data.model.kinds import DateText, Url
+from ..data.model.values import moment
 from ..data.paths import OUTSIDE, inside
 from ..data.yamlsource import DataError, LMap, load_yaml
 
@@ -72,12 +73,12 @@ class RecordedVersions:
     @property
     def date(self) -> dt.date:
         """The day they were current (the first of the month when only the month is known)."""
-        return dt.date.fromisoformat(self.as_of if len(self.as_of) == 10 else self.as_of + "-01")
+        return moment(self.as_of).date()
 
 
 def as_of_words(as_of: str) -> str:
     """``November 2026`` or ``20 November 2026``, as the page says dates."""
-    date = dt.date.fromisoformat(as_of if len(as_of) == 10 else as_of + "-01")
+    date = moment(as_of).date()
     return f"{date:%B %Y}" if len(as_of) == 7 else f"{date.day} {date:%B %Y}"
 
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import base64
 import os
-import stat
 from dataclasses import dataclass
 
-from .paths import OUTSIDE, inside
+from .paths import OUTSIDE, NotRegularFile, inside, read_regular
 from .svg import svg_problem
 
 __all__ = ["IMAGE_TYPES", "MAX_IMAGE_BYTES", "TWIN_TYPES", "Image", "ImageProblem", "read_image"]
@@ -53,7 +52,6 @@ class ImageProblem(Exception):
 class Image:
     """A checked logo image."""
 
-    path: str
     mime: str
     data: bytes
 
@@ -73,18 +71,11 @@ def read_image(root: str, path: str) -> Image:
     if IMAGE_TYPES.get(os.path.splitext(real)[1].lower()) != mime:
         raise ImageProblem(f"is a link to {os.path.basename(real)}, a file of another kind")
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; a FIFO is then refused below.
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        data = read_regular(real, MAX_IMAGE_BYTES)
+    except NotRegularFile:
+        raise ImageProblem("is not a regular file") from None
     except OSError as exc:
         raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise ImageProblem("is not a regular file")
-    with os.fdopen(fd, "rb") as f:
-        try:
-            data = f.read(MAX_IMAGE_BYTES + 1)
-        except OSError as exc:
-            raise ImageProblem(f"cannot be read: {exc.strerror or exc}") from None
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageProblem(f"is larger than {MAX_IMAGE_BYTES // 1024} KiB")
     if mime == "image/svg+xml":
@@ -93,4 +84,4 @@ def read_image(root: str, path: str) -> Image:
             raise ImageProblem(problem)
     elif not data.startswith(_MAGIC[mime]):
         raise ImageProblem(f"does not start as a {ext[1:].upper()} file does")
-    return Image(path, mime, data)
+    return Image(mime, data)

@@ -217,7 +217,8 @@ def _logo_images(load: _Load, logos: dict[str, Logo]) -> tuple[dict[str, Logo], 
             out[logo_id] = load.replace(logo, image=None, url=None)
             continue
         stem, ext = os.path.splitext(logo.image)
-        for twin in (stem + t for t in TWIN_TYPES if ext.lower() == ".svg"):
+        twins = [stem + t for t in TWIN_TYPES] if ext.lower() == ".svg" else []
+        for twin in twins:
             if not os.path.lexists(twin):
                 continue
             load.files.append(twin)

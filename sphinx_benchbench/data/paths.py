@@ -11,8 +11,9 @@ the data folder is followed like any file.
 from __future__ import annotations
 
 import os
+import stat
 
-__all__ = ["OUTSIDE", "inside"]
+__all__ = ["OUTSIDE", "NotRegularFile", "inside", "read_regular"]
 
 #: What a refused path is told, after its name.
 OUTSIDE = "points outside the data folder (through a symbolic link)"
@@ -22,3 +23,29 @@ def inside(root: str, path: str) -> bool:
     """Whether ``path`` lies in the folder ``root`` once every link of both is followed."""
     root = os.path.realpath(root)
     return os.path.commonpath([os.path.realpath(path), root]) == root
+
+
+class NotRegularFile(OSError):
+    """A path that is a folder, a FIFO, a socket or a device (``folder`` says which of the two)."""
+
+    def __init__(self, folder: bool) -> None:
+        super().__init__("is a folder" if folder else "is not a regular file")
+        self.folder = folder
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file at ``path`` (one more than allowed says it is larger).
+
+    Opened without waiting (``O_NONBLOCK``): a FIFO named like a data file would
+    otherwise hang the build until a writer came; it is refused instead.
+
+    :raises NotRegularFile: when ``path`` is not a regular file.
+    :raises OSError: when it cannot be opened or read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegularFile(stat.S_ISDIR(mode))
+    with os.fdopen(fd, "rb") as f:
+        return f.read(limit + 1)

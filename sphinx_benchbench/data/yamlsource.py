@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from .paths import NotRegularFile, read_regular
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml", "not_text"]
 
@@ -204,17 +205,9 @@ class _Builder:
 def _read(path: str) -> str:
     """The file's text, refusing what is too large or not UTF-8 (with the line of the bad byte)."""
     try:
-        # O_NONBLOCK: a FIFO named like a data file must not hang the build waiting for a writer.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise DataError(path, None, "is a folder, not a file" if stat.S_ISDIR(mode) else "is not a regular file")
-    try:
-        with os.fdopen(fd, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise DataError(path, None, "is a folder, not a file" if exc.folder else "is not a regular file") from None
     except OSError as exc:
         raise DataError(path, None, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:

@@ -98,16 +98,15 @@ def record(
     data_root: str | os.PathLike[str],
     implementation: str,
     results: list[Result],
-    log: str | os.PathLike[str] | bytes | None,
+    log: bytes | None,
     header: str,
     now: dt.datetime | None = None,
     on_published: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write one recording; return the path of its YAML file.
 
-    ``log``: the raw log (bytes: the runner keeps it in memory, so no copy of
-    it is left anywhere should the runner be killed), or the path of a file
-    holding it, or ``None``.  ``results`` reference the log as
+    ``log``: the raw log, or ``None`` (bytes: the runner keeps it in memory, so
+    no copy of it is left anywhere should the runner be killed).  ``results`` reference the log as
     ``logs/<stem>.log.gz`` when it is given (this function fills it in).
     ``on_published`` is called with the path the moment the result is
     complete, before any held-back signal is let through: a caller
@@ -125,12 +124,7 @@ def record(
             path.mkdir()
         remove_leftovers(folder)
         base = f"{now:%Y%m%dT%H%M%SZ}-{re.sub(r'[^a-z0-9._-]', '-', implementation)}"
-        log_bytes = None
-        if isinstance(log, bytes):
-            log_bytes = gzip.compress(log, mtime=0)
-        elif log is not None:
-            with open(log, "rb") as raw:
-                log_bytes = gzip.compress(raw.read(), mtime=0)
+        log_bytes = gzip.compress(log, mtime=0) if log is not None else None
         # The temporary folder lives only inside the held-back section: no catchable signal can leave it.
         with deferred():
             tmp_dir = Path(tempfile.mkdtemp(prefix=f".recording-{os.getpid()}-{_host()}-", dir=folder))

@@ -21,12 +21,10 @@ import os
 import signal
 import time
 
-from .supervise import GRACE, descendants, set_prctl
+from .supervise import GRACE, PR_SET_CHILD_SUBREAPER, descendants, set_prctl
 
 __all__ = ["adopt_orphans", "end_orphans"]
 
-#: ``prctl`` option: orphans below this process become its children.
-_PR_SET_CHILD_SUBREAPER = 36
 #: Seconds SIGKILL is repeated for before a process that does not die (stuck in the kernel) is left.
 _KILL_FOR = 5.0
 
@@ -36,7 +34,7 @@ _adopting = False
 def adopt_orphans() -> None:
     """Make this process (the runner) a child subreaper, where the system has such a thing (Linux)."""
     global _adopting
-    _adopting = set_prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    _adopting = set_prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def end_orphans(grace: float = GRACE) -> None:

@@ -35,7 +35,7 @@ import signal
 import sys
 import time
 
-__all__ = ["GRACE", "KEEPER", "descendants", "set_prctl"]
+__all__ = ["GRACE", "KEEPER", "PR_SET_CHILD_SUBREAPER", "PR_SET_PDEATHSIG", "descendants", "set_prctl"]
 
 #: Seconds descendants get to exit after SIGTERM before SIGKILL.
 GRACE = 5.0
@@ -50,6 +50,12 @@ class _Stop(Exception):
 
 def _stop(signum: int, frame: object) -> None:
     raise _Stop
+
+
+#: ``prctl`` options (linux/prctl.h): orphans below this process become its children; a signal when the
+#: parent dies.
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
 
 
 def set_prctl(option: int, value: int) -> bool:
@@ -149,8 +155,8 @@ class _Keeper:
 
 def main(args: list[str]) -> int:
     status_fd, parent, grace, argv = int(args[0]), int(args[1]), float(args[2]), args[4:]
-    set_prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans below us become our children
-    set_prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the runner dies
+    set_prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans below us become our children
+    set_prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # SIGTERM when the runner dies
     if os.getppid() != parent:  # the runner died before PDEATHSIG was set
         return 143
     keeper = _Keeper(status_fd, grace)

@@ -21,8 +21,18 @@ from typing import Any
 
 from ...data.model import Hardware
 
-__all__ = ["MAX_FILE_BYTES", "NON_FINITE", "FormatError", "ImportFailure", "ImportedCase", "ImportedFile", "Options",
-           "Refusal", "load_json"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "NON_FINITE",
+    "SUMMARY_STATISTICS",
+    "FormatError",
+    "ImportFailure",
+    "ImportedCase",
+    "ImportedFile",
+    "Options",
+    "Refusal",
+    "load_json",
+]
 
 #: Largest file read (after decompression).  pytest-benchmark's JSON with
 #: ``--benchmark-save-data`` for a few hundred benchmarks of 100 000 rounds each
@@ -63,6 +73,11 @@ class Options:
 
     #: Google Benchmark: ``real`` (wall clock, its default) or ``cpu`` time per iteration.
     time: str = "real"
+
+
+#: The summary statistics a file may report that a result's value can be: the model's metric
+#: statistics but ``olympic``, which needs the samples themselves.
+SUMMARY_STATISTICS = ("median", "mean", "min", "max")
 
 
 @dataclass(frozen=True)

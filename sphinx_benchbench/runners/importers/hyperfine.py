@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import (
+    SUMMARY_STATISTICS,
     FormatError,
     ImportedCase,
     ImportedFile,
@@ -40,7 +41,6 @@ from .fields import (
 __all__ = ["TOOL", "parse"]
 
 TOOL = "hyperfine"
-_STATS = ("median", "mean", "min", "max")
 
 
 def _name(entry: dict[str, Any], n: int) -> str:
@@ -75,7 +75,7 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
             refused.append(Refusal(name, f"{failed} of {runs} runs failed (non-zero exit status or a signal; "
                                          "hyperfine --ignore-failure): the times are of a failing command"))
             continue
-        stats = {k: number(entry[k], k, name) for k in _STATS if entry.get(k) is not None}
+        stats = {k: number(entry[k], k, name) for k in SUMMARY_STATISTICS if entry.get(k) is not None}
         if not samples and "median" not in stats and "mean" not in stats:
             raise FormatError("neither times nor a median or mean", name)
         cases.append(ImportedCase(

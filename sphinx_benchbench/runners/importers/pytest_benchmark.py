@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import (
+    SUMMARY_STATISTICS,
     FormatError,
     ImportedCase,
     ImportedFile,
@@ -52,7 +53,6 @@ from .fields import (
 __all__ = ["TOOL", "parse"]
 
 TOOL = "pytest-benchmark"
-_STATS = ("median", "mean", "min", "max")
 
 
 def _names(benchmarks: list[dict[str, Any]], secrets: tuple[str | None, ...]) -> list[str]:
@@ -104,7 +104,7 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
         raw = stats.get("data")
         samples = tuple(number(v, f"stats.data[{i}]", name) for i, v in enumerate(array(raw, "stats.data", name))
                         ) if raw is not None else ()
-        summary = {k: number(stats[k], f"stats.{k}", name) for k in _STATS if k in stats}
+        summary = {k: number(stats[k], f"stats.{k}", name) for k in SUMMARY_STATISTICS if k in stats}
         if not samples and "median" not in summary and "mean" not in summary:
             raise FormatError("stats has neither data nor a median or mean", name)
         rounds, iterations = count(stats.get("rounds")), count(stats.get("iterations"))

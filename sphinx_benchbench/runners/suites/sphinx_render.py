@@ -45,8 +45,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_DATA", "NOISE", "VARIANTS", "main", "make_app", "make_project", "run"]
 
-#: The checkout this module lies in when installed editable (an installed wheel lies elsewhere).
+#: The checkout this module lies in (the suite runs from a checkout, or an editable install of one).
 _CHECKOUT = Path(__file__).resolve().parents[3]
+#: The hand-written pages the variants build.
+PAGES = _CHECKOUT / "benchmarks" / "pages"
 #: The data folder: the one the runner runs this for ($BENCHBENCH_DATA), else the checkout's.
 DEFAULT_DATA = Path(os.environ.get("BENCHBENCH_DATA") or _CHECKOUT / "data")
 #: The page each variant builds, from ``benchmarks/pages``.
@@ -60,12 +62,6 @@ VARIANTS = {
 PATCH = Path("maskrcnn-training/patches/matterport-hyperparameters.diff")
 #: Sphinx's complaint when a second app re-registers its nodes; cannot happen with one app, never a failure.
 NOISE = "already registered"
-
-
-def pages(data: Path) -> Path:
-    """The pages typed by hand: in the checkout the data folder belongs to, else in this module's."""
-    beside = data.resolve().parent / "benchmarks" / "pages"
-    return beside if beside.is_dir() else _CHECKOUT / "benchmarks" / "pages"
 
 
 def make_project(variant: str, root: Path, data: Path = DEFAULT_DATA) -> Path:
@@ -85,7 +81,7 @@ def make_project(variant: str, root: Path, data: Path = DEFAULT_DATA) -> Path:
         shutil.copytree(data / "logos", root / "logos")
         shutil.copy(data / PATCH, root / PATCH.name)
     (root / "conf.py").write_text(conf, encoding="utf-8")
-    shutil.copy(pages(data) / VARIANTS[variant], root / "index.rst")
+    shutil.copy(PAGES / VARIANTS[variant], root / "index.rst")
     return root
 
 
@@ -168,9 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.data / "logos").is_dir() or not (args.data / PATCH).is_file():
         parser.error(f"--data {args.data}: not a data folder with logos/ and {PATCH}")
-    if not (pages(args.data) / VARIANTS[args.variant]).is_file():
-        parser.error(f"the hand-written pages (benchmarks/pages/) are not beside {args.data}: run this suite "
-                     "from a checkout of sphinx-benchbench")
+    if not (PAGES / VARIANTS[args.variant]).is_file():
+        parser.error(f"the hand-written pages are not in {PAGES}: run this suite from a checkout of "
+                     "sphinx-benchbench (or an editable install of one)")
     try:
         return run(args.variant, args.iterations, args.data)
     except KeyboardInterrupt:
