@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import resource
 import signal
 import subprocess
@@ -27,7 +28,7 @@ from sphinx_benchbench.runners.record import RecordError, record
 from sphinx_benchbench.runners.window import Span, WindowError, window_time
 
 from .conftest import REPO
-from .test_runner import make_project, runner, snapshot
+from .test_runner import make_project, runner, snapshot, without_hard_links
 
 SLEEPERS = "sleep 317"
 
@@ -145,38 +146,105 @@ def test_a_signal_during_publishing_waits_until_the_result_is_complete(tmp_path:
     assert not list((folder / "results").glob(".recording-*"))
 
 
-def test_sigkill_between_the_log_and_the_result_is_undone_at_the_next_start(tmp_path: Path) -> None:
-    """A recorder killed after linking the log but before the result leaves an orphan log; the next
-    recording takes it back (its note says the result never appeared) and removes the folder."""
-    data, folder = bench_folder(tmp_path)
-    (folder / "results/logs").mkdir(parents=True)
-    before = snapshot(data)
+#: A child that records one result, with ``HOOK`` (code defining ``patch(rec)``) run first: it makes the
+#: recorder kill itself with SIGKILL at a chosen moment.
+DIE_WHILE_RECORDING = """\
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from pathlib import Path
+from sphinx_benchbench.runners.record import named, unnamed
+from tests.test_faults import result
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+{hook}
+log = Path({log!r}); log.write_text("iteration 1\\n")
+from sphinx_benchbench.runners.record import record
+record(Path({folder!r}), Path({data!r}), "fake", [result()], log.read_bytes(), "h")
+"""
+
+#: Killed once the log has its name, before the result has one (files without a name).
+KILL_AFTER_THE_LOG = """\
+real = unnamed.Unnamed.link
+def link_then_die(self, dst):
+    done = real(self, dst)
+    if dst.name.endswith(".log.gz"):
+        die()
+    return done
+unnamed.Unnamed.link = link_then_die
+"""
+#: The same where files without a name cannot be made (the temporary folder of named files).
+KILL_AFTER_THE_LOG_NAMED = """\
+def no_unnamed(folder, data):
+    raise unnamed.Unsupported(95, "not here")
+unnamed.write = no_unnamed
+real = named.NamedFile.link
+def link_then_die(self, dst):
+    done = real(self, dst)
+    if dst.name.endswith(".log.gz"):
+        die()
+    return done
+named.NamedFile.link = link_then_die
+"""
+#: Killed with both files written and flushed, before either has a name.
+KILL_BEFORE_ANY_NAME = """\
+real = unnamed.Unnamed.link
+def die_instead(self, dst):
+    die()
+unnamed.Unnamed.link = die_instead
+"""
+
+
+def _die_while_recording(tmp_path: Path, folder: Path, data: Path, hook: str) -> None:
     script = tmp_path / "die.py"
-    script.write_text(textwrap.dedent(f"""\
-        import os, signal, sys
-        sys.path.insert(0, {str(REPO)!r})
-        from pathlib import Path
-        from sphinx_benchbench.runners import record as rec
-        from tests.test_faults import result
-        real = rec._link
-        def link_then_die(src, dst):
-            done = real(src, dst)
-            if dst.name.endswith(".log.gz"):
-                os.kill(os.getpid(), signal.SIGKILL)
-            return done
-        rec._link = link_then_die
-        log = Path({str(tmp_path / 'run.log')!r}); log.write_text("iteration 1\\n")
-        rec.record(Path({str(folder)!r}), Path({str(data)!r}), "fake", [result()], log.read_bytes(), "h")
-        """), encoding="utf-8")
+    script.write_text(DIE_WHILE_RECORDING.format(repo=str(REPO), log=str(tmp_path / "run.log"), folder=str(folder),
+                                                 data=str(data), hook=hook), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=REPO, check=False, timeout=60)
     assert done.returncode == -signal.SIGKILL
-    assert list((folder / "results/logs").glob("*.log.gz")), "the orphan log the kill left"
-    assert list((folder / "results").glob(".recording-*"))
+
+
+@pytest.mark.parametrize("hook", [KILL_AFTER_THE_LOG, KILL_AFTER_THE_LOG_NAMED], ids=["unnamed", "named"])
+def test_sigkill_between_the_log_and_the_result_is_undone_at_the_next_start(tmp_path: Path, hook: str) -> None:
+    """A recorder killed after linking the log but before the result leaves a log without its result; the
+    next recording, holding the benchmark's lock, knows no live runner is publishing it and removes it."""
+    data, folder = bench_folder(tmp_path)
+    (folder / "results/logs").mkdir(parents=True)
+    kept = folder / "results/logs/notes.log.gz"  # a log someone put there by hand: not named as ours, kept
+    kept.write_bytes(b"x")
+    before = snapshot(data)
+    _die_while_recording(tmp_path, folder, data, hook)
+    assert list((folder / "results/logs").glob("2*.log.gz")), "the orphan log the kill left"
     record(folder, data, "fake", [result()], None, "h")  # the next start
-    assert not list((folder / "results/logs").glob("*.log.gz")), "the orphan log is taken back"
+    assert not list((folder / "results/logs").glob("2*.log.gz")), "the orphan log is taken back"
     assert not list((folder / "results").glob(".recording-*"))
     after = snapshot(data)
-    assert len(after) == len(before) + 1, "exactly the new, complete result"
+    assert len(after) == len(before) + 1 and set(before) < set(after), "exactly the new, complete result"
+
+
+def test_sigkill_before_the_names_are_made_leaves_nothing(tmp_path: Path) -> None:
+    """With its log and result written and flushed but not yet named, a recorder killed with SIGKILL leaves
+    nothing at all: no temporary file, no folder, not even for the next start to clean."""
+    data, folder = bench_folder(tmp_path)
+    (folder / "results").mkdir()
+    record(folder, data, "fake", [result()], b"iteration 1\n", "h")
+    before = snapshot(data)
+    entries = sorted(p.relative_to(data) for p in data.rglob("*"))
+    _die_while_recording(tmp_path, folder, data, KILL_BEFORE_ANY_NAME)
+    assert snapshot(data) == before
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == entries
+
+
+def test_a_log_a_results_file_mentions_is_not_an_orphan(tmp_path: Path) -> None:
+    """Results merged into one file by hand keep their logs: a log is taken for a dead recording's only
+    when no results file refers to it."""
+    data, folder = bench_folder(tmp_path)
+    first = record(folder, data, "fake", [result()], b"iteration 1\n", "h")
+    merged = folder / "results/merged.yaml"
+    merged.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    first.unlink()
+    before = snapshot(data)
+    record(folder, data, "fake", [result()], None, "h")
+    after = snapshot(data)
+    assert len(after) == len(before) + 1 and set(before) < set(after)
 
 
 def test_a_failed_recording_leaves_no_folder_behind(tmp_path: Path) -> None:
@@ -220,7 +288,8 @@ def test_a_huge_output_line_makes_a_short_failure_message(tmp_path: Path) -> Non
 
 
 def test_leftovers_of_a_dead_runner_are_removed_whatever_their_age(tmp_path: Path) -> None:
-    from sphinx_benchbench.runners.record import _host, remove_leftovers
+    from sphinx_benchbench.runners.record import remove_leftovers
+    from sphinx_benchbench.runners.record.named import host as _host
 
     _, folder = bench_folder(tmp_path)
     dead = subprocess.Popen(["true"])
@@ -329,23 +398,33 @@ def test_two_signals_while_publishing_leave_no_temporary_folder(tmp_path: Path) 
     assert not list((folder / "results").glob(".recording-*"))
 
 
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "aarch64"), reason="the seccomp filter knows x86_64 "
+                    "and aarch64 system call numbers only")
 def test_an_append_only_results_folder_is_said(tmp_path: Path) -> None:
-    """``chattr +a results/``: the result is published, but the temporary folder cannot be removed; the
-    runner says so, by name, rather than leaving it in data/ unsaid."""
+    """``chattr +a results/``: files without a name are named there like any file, so nothing is left; where
+    they cannot be made (no hard links here), the temporary folder of named files cannot be removed, and
+    the runner says so, by name, rather than leaving it in data/ unsaid."""
     project = shell_project(tmp_path, LOOP)
     results = project / "data/fake/results"
     results.mkdir()
     if subprocess.run(["chattr", "+a", str(results)], capture_output=True, check=False).returncode != 0:
         pytest.skip("chattr +a is not possible here (needs root and a file system with attributes)")
+    run_main = ("import runpy, sys\nsys.argv = ['runners.run', *sys.argv[1:]]\n"
+                "runpy.run_module('runners.run', run_name='__main__')\n")
     try:
         done = runner(project, "fake")
+        left_unnamed = sorted(p.name for p in results.iterdir() if p.name.startswith("."))
+        named = without_hard_links(run_main, "fake", "--data", str(project / "data"),
+                                   env={"BENCHBENCH_CACHE": str(project / ".cache")})
         left = sorted(p.name for p in results.glob(".recording-*"))
     finally:
         subprocess.run(["chattr", "-a", str(results)], check=True)
     assert done.returncode == 0, done.stderr
-    assert len(list(results.glob("*.yaml"))) == 1
+    assert left_unnamed == [] and "could not be removed" not in done.stderr
+    assert named.returncode == 0, named.stderr
+    assert len(list(results.glob("*.yaml"))) == 2
     assert len(left) == 1
-    assert f"warning: the temporary folder {results / left[0]} could not be removed" in done.stderr
+    assert f"warning: the temporary folder {results / left[0]} could not be removed" in named.stderr
 
 
 def test_an_absurd_iteration_number_fails_the_run_not_the_runner(tmp_path: Path) -> None:

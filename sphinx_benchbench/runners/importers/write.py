@@ -1,8 +1,8 @@
 """Writing imported results into ``data/``: all of them, complete, or nothing.
 
 Each new result is one recording, written by the runner's own
-:func:`~sphinx_benchbench.runners.record.record` (temporary folder,
-validation, hard-link publication); ``benchmark.yaml`` is replaced
+:func:`~sphinx_benchbench.runners.record.record` (validation, files
+without a name until they are linked in); ``benchmark.yaml`` is replaced
 atomically (a temporary file beside it, renamed over it).  Then the
 benchmark is loaded back as the Sphinx extension will load it: a problem
 that was not there before, or a result that did not make it, undoes
