@@ -85,3 +85,43 @@ def test_git_that_cannot_be_started_is_a_checkout_error(upstream: tuple[Path, st
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(CheckoutError, match=r"^git clone failed: \[Errno 2\] No such file or directory: 'git'"):
         prepare(str(repo), first, [])
+
+
+HOLDER = """\
+import sys, time
+from pathlib import Path
+from sphinx_benchbench.runners.checkout import checked_out
+repo, ref, want, start = sys.argv[1:5]
+while time.time() < float(start):  # both begin together
+    time.sleep(0.005)
+with checked_out(repo, ref, []) as co:
+    print(co.slot, co.path, flush=True)
+    time.sleep(1.0)  # the other runner checks its own ref out meanwhile
+    assert (co.path / "train.py").read_text() == want, "another runner reset this working tree"
+"""
+
+
+def test_two_runners_at_once_get_their_own_working_trees(upstream: tuple[Path, str, str], tmp_path: Path) -> None:
+    """Two runners (real processes, started together on an empty cache) check out two refs of the same
+    repository and hold them: one clone is made, each gets a working tree of its own that keeps its ref
+    while the other prepares; the clone passes ``git fsck``, and a later run reuses slot 0."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    repo, first, _ = upstream
+    start = str(time.time() + 1.5)
+    env = {**os.environ}
+    procs = [subprocess.Popen([sys.executable, "-c", HOLDER, str(repo), ref, want, start], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for ref, want in ((first, "GPU_COUNT = 1\n"), ("v2", "GPU_COUNT = 2\n"))]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    slots = sorted(out.split()[0] for out, _ in outs)
+    paths = {out.split()[1] for out, _ in outs}
+    assert slots == ["0", "1"] and len(paths) == 2, outs
+    clones = [p for p in (tmp_path / "cache/checkouts").iterdir() if (p / ".git").is_dir()]
+    assert len(clones) == 1
+    git(clones[0], "fsck", "--no-progress")
+    assert prepare(str(repo), first, []).slot == 0, "a free slot 0 is taken first"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -109,10 +110,10 @@ def test_runner_usage_mistakes(tmp_path: Path, args: list[str], status: int, wor
 def test_runner_data_folder_that_is_missing_or_a_file(tmp_path: Path) -> None:
     """``--data`` that does not exist, or is a file, is said so before anything else happens."""
     done = module("runners.run", "all", "--data", str(tmp_path / "nothere"))
-    assert done.returncode == 1 and done.stderr == f"error: data folder {tmp_path / 'nothere'} not found\n"
+    assert done.returncode == 2 and done.stderr == f"error: data folder {tmp_path / 'nothere'} not found\n"
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     done = module("runners.run", "all", "--data", str(tmp_path / "afile"))
-    assert done.returncode == 1 and done.stderr == f"error: data folder {tmp_path / 'afile'} is not a folder\n"
+    assert done.returncode == 2 and done.stderr == f"error: data folder {tmp_path / 'afile'} is not a folder\n"
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -123,8 +124,8 @@ def test_runner_data_folder_that_is_missing_or_a_file(tmp_path: Path) -> None:
 ])
 def test_a_bad_cluster_config_is_refused_before_anything_is_submitted(tmp_path: Path, text: str | None,
                                                                       words: str) -> None:
-    """``--cluster-config`` that is no mapping, has unknown keys, is no YAML or is missing: one line, status 1,
-    and nothing submitted or recorded (no Slurm is needed to see it)."""
+    """``--cluster-config`` that is no mapping, has unknown keys, is no YAML or is missing: one line, status 2
+    (a usage error), and nothing submitted or recorded (no Slurm is needed to see it)."""
     project = make_project(tmp_path, {"fake": ("generic", "--iterations 65")},
                            options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
     config = tmp_path / "cluster.yaml"
@@ -132,7 +133,7 @@ def test_a_bad_cluster_config_is_refused_before_anything_is_submitted(tmp_path: 
         config.write_text(text, encoding="utf-8")
     before = snapshot(project / "data")
     done = runner(project, "fake", "--executor", "slurm", "--cluster-config", str(config))
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stderr.startswith("error: ") and words in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "submitted" not in done.stderr
     assert not (project / ".cache/slurm").exists()
@@ -229,3 +230,151 @@ def test_parse_measures_the_first_run_of_a_runner_log_and_says_why_there_is_no_c
                    "pattern=^iteration (?P<iteration>\\d+)/", "--option", "rank=first", "--images-per-iter", "2")
     assert wrong.returncode == 1, wrong.stderr
     assert wrong.stderr == f"error: {log}: log format 'generic': option 'rank' must be an int >= 0, got 'first'\n"
+
+
+# -- conventions every command shares: --help, --version, exit statuses, --json, NO_COLOR ------------------------
+
+#: Every command, in both of its forms: the installed ``benchbench`` and the checkout's ``python -m``.
+FORMS = [
+    [BENCHBENCH], [BENCHBENCH, "run"], [BENCHBENCH, "parse"], [BENCHBENCH, "import"], [BENCHBENCH, "check"],
+    [BENCHBENCH, "versions"], [sys.executable, "-m", "runners.run"], [sys.executable, "-m", "runners.parse"],
+    [sys.executable, "-m", "runners.ingest"], [sys.executable, "-m", "sphinx_benchbench"],
+    [sys.executable, "-m", "sphinx_benchbench", "check"], [sys.executable, "-m", "sphinx_benchbench", "versions"],
+]
+
+
+@pytest.mark.parametrize("argv", FORMS, ids=lambda argv: " ".join(Path(a).name for a in argv))
+def test_every_command_answers_help_and_version(argv: list[str]) -> None:
+    """``--help``: status 0 and the exit-status table at its end; ``--version``: the one line, status 0."""
+    helped = subprocess.run([*argv, "--help"], capture_output=True, text=True, cwd=REPO, check=False, timeout=60)
+    assert helped.returncode == 0, helped.stderr
+    assert "exit status:" in helped.stdout and re.search(r"^  2    .*command-line mistake", helped.stdout, re.M)
+    assert re.search(r"^  130  SIGINT", helped.stdout, re.M), helped.stdout
+    version = subprocess.run([*argv, "--version"], capture_output=True, text=True, cwd=REPO, check=False, timeout=60)
+    assert (version.returncode, version.stdout) == (0, f"benchbench (sphinx-benchbench) {__version__}\n")
+
+
+def test_check_tells_invalid_from_stale(tmp_path: Path) -> None:
+    """0 when nothing is found, 1 for stale results, 3 for invalid data, 3 when both (invalid wins), 2 for a
+    usage error: a CI script can tell them apart by the status alone."""
+    data = tmp_path / "data"
+    shutil.copytree(TOY, data)
+    fresh = benchbench("check", str(data), "--current", "python=3.11", "--max-age-days", "100000")
+    stale = benchbench("check", str(data), "--current", "python=3.13")
+    assert (fresh.returncode, stale.returncode) == (0, 1), fresh.stdout + stale.stdout
+    (data / "toy/results/2024-02-01.yaml").write_text("results: [\n", encoding="utf-8")
+    both = benchbench("check", str(data), "--current", "python=3.13", "--json")
+    report = json.loads(both.stdout)
+    assert both.returncode == 3 and report["invalid"] and report["stale"], both.stdout
+    shutil.rmtree(data)
+    shutil.copytree(TOY, data)
+    bench = data / "toy/benchmark.yaml"
+    bench.write_text(bench.read_text(encoding="utf-8").replace("direction: higher", "direction: up")
+                     .replace("direction: lower", "direction: up"), encoding="utf-8")
+    invalid = benchbench("check", str(data), "--current", "python=3.11", "--max-age-days", "100000")
+    assert invalid.returncode == 3 and "invalid: " in invalid.stdout, invalid.stdout
+    assert benchbench("check", str(tmp_path / "none")).returncode == 2
+
+
+def test_check_reads_conf_py_as_sphinx_does(tmp_path: Path) -> None:
+    """conf.py runs in its own folder with ``tags`` (``-t``) and ``__file__``; its ``benchbench_data_dir``,
+    relative to that folder, is the data folder when none is given; a DATA_DIR given wins."""
+    site = tmp_path / "site"
+    shutil.copytree(TOY, site / "data")
+    (site / "docs").mkdir()
+    (site / "docs/policy.txt").write_text("python toylib\n", encoding="utf-8")
+    (site / "docs/conf.py").write_text(
+        'import os\n'
+        'benchbench_data_dir = "../data"\n'
+        'assert os.path.basename(__file__) == "conf.py"\n'
+        'if tags.has("strict"):\n'
+        '    benchbench_current_versions = {"python": "3.13"}\n'
+        'else:\n'
+        '    benchbench_staleness = {"ignore": open("policy.txt").read().split()}\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    relaxed = benchbench("check", "--conf", str(site / "docs/conf.py"), "--json", cwd=elsewhere)
+    assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
+    assert json.loads(relaxed.stdout)["data"] == str(site / "docs/../data")
+    strict = benchbench("check", "--conf", str(site / "docs"), "-t", "strict", cwd=elsewhere)
+    assert strict.returncode == 1 and "(now 3.13, from conf.py)" in strict.stdout, strict.stdout + strict.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    given = benchbench("check", str(empty), "--conf", str(site / "docs/conf.py"))
+    assert given.returncode == 0 and "no invalid or stale results" in given.stdout, "the DATA_DIR given wins"
+    (site / "docs/conf.py").write_text("x = (\n", encoding="utf-8")
+    broken = benchbench("check", "--conf", str(site / "docs/conf.py"))
+    assert broken.returncode == 2 and broken.stdout == "" and broken.stderr.count("\n") == 1, broken.stderr
+    assert "syntax error" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_run_json_says_what_was_recorded_and_refused(tmp_path: Path) -> None:
+    """``--json``: one JSON object on stdout (the human summary on stderr), each implementation's outcome,
+    the counts and the exit status; a refused entry is ``refused``, the run's status 1."""
+    project = make_project(tmp_path, {"fake": ("generic", "--iterations 65 --seconds 0.005"),
+                                      "broken": ("no-such-format", "--iterations 65")},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    done = runner(project, "fake", "--json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    statuses = {o["implementation"]: o["status"] for o in report["outcomes"]}
+    assert statuses == {"fake": "recorded", "broken": "refused"}, report
+    assert report["exit_status"] == 1 and report["counts"] == {"recorded": 1, "refused": 1}
+    assert report["interrupted"] is False and report["error"] is None
+    assert "Summary:" in done.stderr and "Summary:" not in done.stdout
+    planned = json.loads(runner(project, "all", "--dry-run", "--json").stdout)
+    assert planned["plans"]["fake/fake"][-1].startswith("log ") or planned["plans"]["fake/fake"]
+    assert {o["status"] for o in planned["outcomes"]} == {"planned", "refused"}
+    listed = json.loads(runner(project, "--list", "--json").stdout)
+    assert [i["status"] for i in listed["benchmarks"][0]["implementations"]] == ["runnable", "refused"]
+    missing = module("runners.run", "all", "--json", "--data", str(tmp_path / "nothere"))
+    assert missing.returncode == 2 and json.loads(missing.stdout)["error"].endswith("not found")
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_no_color_and_a_dumb_terminal_get_no_escapes(tmp_path: Path, env: dict[str, str]) -> None:
+    """``NO_COLOR`` (any non-empty value) or ``TERM=dumb``: even on a terminal, no escape sequence and no
+    redrawn line, the plain progress lines of a CI log instead."""
+    args = f"--format detectron2 --iterations 70 --seconds {SECONDS}"
+    project = make_project(tmp_path, {"fake": ("detectron2", args)})
+    full = {**os.environ, "BENCHBENCH_CACHE": str(project / ".cache"), "TERM": "xterm", **env}
+    status, out = run_in_pty([sys.executable, "-m", "runners.run", "fake", "--data", str(project / "data")],
+                             cwd=REPO, env=full, timeout=120)
+    assert status == 0, out
+    assert "\x1b" not in out and "\r\x1b[K" not in out, repr(out[-500:])
+    assert "fake run 1/1: started" in out
+
+
+def test_list_and_dry_run_ask_nvidia_smi_nothing(tmp_path: Path) -> None:
+    """``--list`` and ``all --dry-run`` decide whether an 8-GPU entry can run here without starting
+    ``nvidia-smi`` (the driver's own list of GPUs is read, or its absence means none), however many entries
+    need GPUs; a fake ``nvidia-smi`` first on PATH counts its calls."""
+    project = make_project(tmp_path, {f"gpu{n}": ("generic", "--iterations 65") for n in range(8)},
+                           options="{pattern: '^iteration (?P<iteration>\\d+)/'}")
+    bench = project / "data/fake/benchmark.yaml"
+    bench.write_text(bench.read_text(encoding="utf-8").replace("      timeout: 60\n",
+                                                               "      timeout: 60\n      requires: {gpus: 8}\n"),
+                     encoding="utf-8")
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin/nvidia-smi"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\necho \"$@\" >> {calls}\necho 'NVIDIA H100 80GB HBM3, 81559, 550.54.15'\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    listed = runner(project, "--list", env=env)
+    planned = runner(project, "all", "--dry-run", env=env)
+    assert listed.returncode == 0 and planned.returncode == 0, listed.stderr + planned.stderr
+    assert listed.stdout.count("skipped here: needs 8 NVIDIA GPU(s), found") == 8 or \
+        listed.stdout.count("runnable") == 8, listed.stdout
+    assert not calls.exists(), calls.read_text()
+
+
+def test_the_exit_status_table_is_documented_where_users_read_it() -> None:
+    """Each status of :mod:`sphinx_benchbench.exits` is in the README and in the runners' docs page."""
+    from sphinx_benchbench.exits import TABLE
+
+    for path in (REPO / "README.md", REPO / "docs/runners/running.rst"):
+        text = path.read_text(encoding="utf-8")
+        for code, name, _ in TABLE:
+            assert re.search(rf"\b{code}\W+{name}\b", text), f"{path.name}: status {code} ({name})"

@@ -42,6 +42,7 @@ from sphinx_benchbench.runners.capture import (
     parse_gpu_query,
     parse_topology,
 )
+from sphinx_benchbench.runners.capture.cpu import model_from_cpuinfo, model_from_lscpu, pick_model
 
 from .conftest import REPO
 
@@ -451,11 +452,11 @@ def test_hardware_read_from_a_proc_of_known_content(tmp_path: Path, kib: int, gi
 
 @needs_mounts
 def test_hardware_without_a_model_name_or_memtotal_falls_back(tmp_path: Path) -> None:
-    """An arm64 /proc/cpuinfo (no model name) and a /proc/meminfo without MemTotal: the CPU is what the
-    platform says (nothing here), and the memory comes from the page count, which ``free`` reports too."""
+    """An arm64 /proc/cpuinfo (no model name, an implementer but no part) and a /proc/meminfo without
+    MemTotal: lscpu (the real one, reading the fake cpuinfo) names no model, so the implementer is decoded
+    (``ARM``); the memory comes from the page count, which ``free`` reports too."""
     found = capture_with_proc(tmp_path, {"cpuinfo": ARM_CPUINFO, "meminfo": "MemFree: 1024 kB\n"}, "0,1")
-    processor = _tool(["uname", "-p"]).strip()
-    assert found["cpu"] == (processor if processor not in ("", "unknown") else None)
+    assert found["cpu"] == "ARM"
     assert found["cpu_count"] == min(2, int(_tool(["nproc"])))
     total = next(int(line.split()[1]) for line in _tool(["free", "-b"]).splitlines() if line.startswith("Mem:"))
     assert found["memory_gb"] is not None and abs(found["memory_gb"] - total / 1024**3) <= 0.5  # type: ignore[operator]
@@ -662,3 +663,138 @@ def test_environment_fills_a_result_that_validates(fake_smi: FakeSmi) -> None:
     assert converter.problems == []
     assert back is not None and back.hardware == env.hardware and back.software == env.software
     assert back.platform == env.platform
+
+
+# -- the CPU model on aarch64: real /proc/cpuinfo and lscpu texts -------------------------------------------
+
+#: AWS Graviton2 (t4g.small, Amazon Linux 2023), first two CPUs, from amazonlinux/amazon-linux-2023#455
+#: (https://github.com/amazonlinux/amazon-linux-2023/issues/455).
+GRAVITON2_CPUINFO = "".join(f"""\
+processor\t: {n}
+BogoMIPS\t: 243.75
+Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp ssbs
+CPU implementer\t: 0x41
+CPU architecture: 8
+CPU variant\t: 0x3
+CPU part\t: 0xd0c
+CPU revision\t: 1
+
+""" for n in range(2))
+
+#: AWS Graviton3 (c7g.2xlarge), ``head -9 /proc/cpuinfo``, from archspec/archspec-json#51
+#: (https://github.com/archspec/archspec-json/pull/51).
+GRAVITON3_CPUINFO = """\
+processor\t: 0
+BogoMIPS\t: 2100.00
+Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm jscvt fcma lrcpc dcpop \
+sha3 sm3 sm4 asimddp sha512 sve asimdfhm dit uscat ilrcpc flagm ssbs
+CPU implementer\t: 0x41
+CPU architecture: 8
+CPU variant\t: 0x1
+CPU part\t: 0xd40
+CPU revision\t: 1
+"""
+
+#: Ampere Altra on Azure (Ubuntu), ``lscpu`` (its first lines), from archspec/archspec-json#41
+#: (https://github.com/archspec/archspec-json/issues/41).
+ALTRA_LSCPU = """\
+Architecture:                    aarch64
+CPU op-mode(s):                  32-bit, 64-bit
+Byte Order:                      Little Endian
+CPU(s):                          64
+On-line CPU(s) list:             0-63
+Thread(s) per core:              1
+Core(s) per socket:              64
+Socket(s):                       1
+NUMA node(s):                    1
+Vendor ID:                       ARM
+Model:                           1
+Model name:                      Neoverse-N1
+Stepping:                        r3p1
+BogoMIPS:                        50.00
+L1d cache:                       4 MiB
+"""
+
+#: AWS Graviton2, ``lscpu`` run as root (SMBIOS readable, util-linux 2.37+ layout), from
+#: workhorsy/py-cpuinfo#199 (https://github.com/workhorsy/py-cpuinfo/issues/199).
+GRAVITON2_LSCPU_ROOT = """\
+Vendor ID:              ARM
+  BIOS Vendor ID:       Amazon EC2
+  Model name:           Neoverse-N1
+    BIOS Model name:    AWS Graviton2
+"""
+
+#: NVIDIA Grace (GH200), ``lscpu``'s nested layout, from archspec/archspec-json#83
+#: (https://github.com/archspec/archspec-json/issues/83).
+GRACE_LSCPU = """\
+Architecture:           aarch64
+  CPU op-mode(s):       64-bit
+  Byte Order:           Little Endian
+CPU(s):                 72
+  On-line CPU(s) list:  0-71
+Vendor ID:              ARM
+  Model name:           Neoverse-V2
+    Model:              0
+    Thread(s) per core: 1
+"""
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    (GRAVITON2_CPUINFO, "ARM Neoverse-N1"),
+    (GRAVITON3_CPUINFO, "ARM Neoverse-V1"),
+    (XEON_CPUINFO, "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"),
+    (ARM_CPUINFO, "ARM"),
+    ("CPU implementer\t: 0x41\nCPU part\t: 0xd03\n\nCPU implementer\t: 0x41\nCPU part\t: 0xd08\n",
+     "ARM Cortex-A53 + Cortex-A72"),
+    ("CPU implementer\t: 0xc0\nCPU part\t: 0xac3\n", "Ampere Ampere-1"),
+    ("CPU implementer\t: 0x41\nCPU part\t: 0xfff\n", "ARM part 0xfff"),
+    ("processor\t: 0\n", None),
+])
+def test_the_cpu_model_from_cpuinfo(text: str, model: str | None) -> None:
+    """x86's model name; an arm64 kernel's implementer and part decoded as lscpu names them (util-linux's
+    table); an unknown part by its number; big.LITTLE cores both named."""
+    assert model_from_cpuinfo(text) == model
+
+
+@pytest.mark.parametrize(("text", "model"), [
+    (ALTRA_LSCPU, "ARM Neoverse-N1"),
+    (GRAVITON2_LSCPU_ROOT, "ARM Neoverse-N1 (AWS Graviton2)"),
+    (GRACE_LSCPU, "ARM Neoverse-V2"),
+    ("Architecture:   x86_64\nVendor ID:      ARM\nModel name:     -\n", None),  # lscpu on a cpuinfo of no part
+    ("Vendor ID:      GenuineIntel\nModel name:     Intel(R) Xeon(R) Processor\n", "Intel(R) Xeon(R) Processor"),
+])
+def test_the_cpu_model_from_lscpu(text: str, model: str | None) -> None:
+    """lscpu's Vendor ID and Model name (flat or nested layout), the SMBIOS name when it read one; "-" is none."""
+    assert model_from_lscpu(text) == model
+
+
+def test_lscpu_is_asked_only_without_a_model_name_and_its_answer_comes_first() -> None:
+    """x86: cpuinfo's model name, lscpu never started; arm64: lscpu's name first (its table is newer), then
+    cpuinfo's numbers, then the platform's word."""
+    asked: list[int] = []
+
+    def lscpu(text: str | None) -> Callable[[], str | None]:
+        def run() -> str | None:
+            asked.append(1)
+            return text
+        return run
+
+    assert pick_model(XEON_CPUINFO, lscpu(ALTRA_LSCPU), "x86_64") == "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"
+    assert asked == []
+    assert pick_model(GRAVITON2_CPUINFO, lscpu(GRAVITON2_LSCPU_ROOT), "") == "ARM Neoverse-N1 (AWS Graviton2)"
+    assert pick_model(GRAVITON3_CPUINFO, lscpu(None), "") == "ARM Neoverse-V1"
+    assert pick_model(None, lscpu(None), "aarch64") == "aarch64"
+    assert pick_model("", lscpu(None), "") is None
+
+
+def test_the_real_lscpu_agrees_with_cpuinfo_here() -> None:
+    """This machine's own lscpu, in the C locale, names the model cpuinfo names (where it names one)."""
+    if not shutil.which("lscpu"):
+        pytest.skip("no lscpu here")
+    said = subprocess.run(["lscpu"], capture_output=True, text=True, check=False, timeout=30,
+                          env={"PATH": os.defpath, "LC_ALL": "C"}).stdout
+    with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+        cpuinfo = f.read()
+    found = model_from_lscpu(said)
+    named = model_from_cpuinfo(cpuinfo)
+    assert found is not None and named is not None and named in found

@@ -114,6 +114,34 @@ PartitionName=bench Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         shutil.rmtree(root, ignore_errors=True)
 
 
+WRITER = """\
+import sys, time
+from sphinx_benchbench.runners.executors import slurm
+name, start = sys.argv[1], float(sys.argv[2])
+while time.time() < start:
+    time.sleep(0.002)
+for n in range(40):
+    slurm.remember([slurm.Job(f"{name}-{n}", "/f", "/d", "b", name, 1, None)])
+    if n % 4 == 3:
+        slurm.forget(slurm.Job(f"{name}-{n - 1}", "/f", "/d", "b", name, 1, None))
+"""
+
+
+def test_concurrent_submitters_lose_no_job(tmp_path: Path) -> None:
+    """Four processes remember and forget jobs in the same jobs.json at once (no Slurm needed): every job
+    remembered and not forgotten is there, the file is whole JSON, no temporary file is left."""
+    start = str(time.time() + 1.0)
+    env = {**os.environ, "BENCHBENCH_CACHE": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, f"w{i}", start], env=env, cwd=REPO,
+                              stderr=subprocess.PIPE, text=True) for i in range(4)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    jobs = json.loads((tmp_path / "slurm/jobs.json").read_text(encoding="utf-8"))
+    expected = {f"w{i}-{n}" for i in range(4) for n in range(40) if n % 4 != 2}
+    assert {job["job_id"] for job in jobs} == expected
+    assert sorted(p.name for p in (tmp_path / "slurm").iterdir()) == ["jobs.json", "jobs.json.lock"]
+
+
 def runner(env: dict[str, str], *args: str, cache: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "runners.run", *args], cwd=REPO, capture_output=True, text=True,
                           timeout=timeout, check=False, env={**env, "BENCHBENCH_CACHE": str(cache)})

@@ -319,7 +319,7 @@ def test_check_and_list_say_what_the_runner_would_refuse(tmp_path: Path) -> None
     before = snapshot(project / "data")
     check = subprocess.run([sys.executable, "-m", "sphinx_benchbench", "check", str(project / "data")],
                            capture_output=True, text=True, cwd=REPO, check=False)
-    assert check.returncode == 1
+    assert check.returncode == 3
     lines = [line for line in check.stdout.splitlines() if "would refuse" in line]
     yaml_file = project / "data/bench/benchmark.yaml"
     said = {line.split("would refuse bench/")[1].split(":")[0]: line for line in lines}
@@ -418,7 +418,7 @@ def test_more_entries_the_runner_refuses_and_the_shared_work_folder(tmp_path: Pa
     }
     check = subprocess.run([sys.executable, "-m", "sphinx_benchbench", "check", str(project / "data")],
                            capture_output=True, text=True, cwd=REPO, check=False)
-    assert check.returncode == 1
+    assert check.returncode == 3
     said = [line for line in check.stdout.splitlines() if "would refuse" in line]
     assert len(said) == len(refused), check.stdout
     for (impl, (line, words)), text in zip(refused.items(), said, strict=True):

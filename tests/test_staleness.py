@@ -229,7 +229,7 @@ def test_check_cli_exit_codes_and_json(tmp_path: Path) -> None:
     shutil.copytree(TOY, data)
     (data / "toy/results/2024-02-01.yaml").write_text("results: [\n")
     broken = check(str(data), "--conf", str(conf))
-    assert broken.returncode == 1 and "invalid: YAML syntax error" in broken.stdout
+    assert broken.returncode == 3 and "invalid: YAML syntax error" in broken.stdout
     assert check(str(tmp_path / "none")).returncode == 2
     assert check(str(TOY), "--current", "nonsense").returncode == 2
 

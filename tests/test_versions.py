@@ -215,7 +215,7 @@ def test_a_bad_versions_file_is_reported_at_its_line(site: Path) -> None:
     assert sorted(p.line for p in problems) == [4, 5]
     (data / "versions.yaml").write_text("as_of: [\n")
     assert load_versions(data)[0] is None and load_versions(data)[1][0].line is not None
-    assert check.main([str(data)]) == 1
+    assert check.main([str(data)]) == 3
 
 
 def test_the_page_says_what_current_means_and_the_build_is_the_same_everywhere(

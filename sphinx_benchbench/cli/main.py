@@ -5,7 +5,7 @@
 is ``python -m runners.ingest``, and ``benchbench check`` and ``benchbench
 versions`` are ``python -m sphinx_benchbench check`` and ``... versions``: each subcommand hands its arguments to
 that command's own ``main``, so their options, help and exit statuses are the
-same whichever way they are called.
+same whichever way they are called (:mod:`sphinx_benchbench.exits`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from .._version import __version__
+from ..exits import OK, USAGE, VERSION, epilog
 from ..runners.cli.stopping import answering
 
 __all__ = ["main"]
@@ -32,7 +32,7 @@ COMMANDS = {
 def _usage() -> str:
     lines = ["usage: benchbench COMMAND [ARGS...]", "", "commands:"]
     lines += [f"  {name:<8} {summary}" for name, (_, summary) in COMMANDS.items()]
-    lines += ["", "benchbench COMMAND --help shows a command's options."]
+    lines += ["", "benchbench COMMAND --help shows a command's options.", "", epilog()]
     return "\n".join(lines)
 
 
@@ -40,22 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help"):
         print(_usage())
-        return 0 if args else 2
+        return OK if args else USAGE
     if args[0] == "--version":
-        print(f"benchbench (sphinx-benchbench) {__version__}")
-        return 0
+        print(VERSION)
+        return OK
     if args[0] not in COMMANDS:
         print(f"benchbench: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
-        return 2
+        return USAGE
     name = COMMANDS[args[0]][0]
 
     def command() -> int:
         code: int = importlib.import_module(name).main(args[1:])
         return code
 
-    if args[0] == "run":  # signals answered before the runner's modules import, as python -m runners.run does
-        return answering(command)
-    return command()
+    # Signals are answered before the command's modules import, as python -m runners.run does.
+    return answering(command)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,15 @@ The index is ``--index``, else ``$BENCHBENCH_INDEX_URL``, else the file's own
 ``index:``, else PyPI.  A package the index does not know is kept as the file
 has it (typed by hand, say), and said.  When the index cannot be asked about a
 package, nothing is written: the new date would otherwise vouch for old
-values.  Exit status 0 when done, 1 when the index failed or the file is bad,
-2 for a usage error.
+values.  Exit status (:mod:`sphinx_benchbench.exits`): 0 when done, 1 when
+the index failed or the file is bad, 2 for a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from pathlib import Path
 from ..analysis.versions import VERSIONS_FILE, RecordedVersions, load_versions, valid_name
 from ..data.loader import list_benchmarks, load_benchmark
 from ..data.model.kinds import URL_PATTERN, whole
+from ..exits import FAILED, OK, USAGE, standard_options
+from ..runners.cli.stopping import answering
 from .index import PYPI, IndexProblem, latest_release
 
 __all__ = ["main", "tracked_packages", "write_versions"]
@@ -89,38 +92,44 @@ def _update(data: Path, recorded: RecordedVersions | None, index: str, timeout: 
             print(f"error: {message}", file=sys.stderr)
         print(f"error: {VERSIONS_FILE} not written: the index could not be asked about every package",
               file=sys.stderr)
-        return 1
+        return FAILED
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     write_versions(data / VERSIONS_FILE, today, index, versions)
     print(f"wrote {data / VERSIONS_FILE}: {len(versions)} package(s), current as of {today}")
-    return 0
+    return OK
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``versions``; an interrupt is status 130 and one line."""
+    return answering(functools.partial(_main, argv))
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sphinx_benchbench versions", description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=Path("data"), help="data folder (default: data)")
     parser.add_argument("--update", action="store_true", help="ask the index and write versions.yaml")
     parser.add_argument("--index", help=f"the index's JSON API (default: ${INDEX_ENV}, the file's index:, {PYPI})")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer (default 30)")
+    standard_options(parser, "versions")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: data folder {args.data} not found", file=sys.stderr)
-        return 2
+        return USAGE
     recorded, problems = load_versions(args.data)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems and (recorded is None or args.update):
-        return 1  # never overwrite a file that says something we could not read
+        return FAILED  # never overwrite a file that says something we could not read
     if not args.update:
         if recorded is None:
             print(f"no {args.data / VERSIONS_FILE}; run with --update to write it")
-            return 0
+            return OK
         print(f"current as of {recorded.as_of} ({recorded.index or 'index not recorded'}):")
         for name in sorted(recorded.versions):
             print(f"  {name} {recorded.versions[name]}")
-        return 0
+        return OK
     index = args.index or os.environ.get(INDEX_ENV) or (recorded.index if recorded else None) or PYPI
     if not whole(URL_PATTERN).match(index):
         print(f"error: index {index!r} is not an http(s) address", file=sys.stderr)
-        return 2
+        return USAGE
     return _update(args.data, recorded, index, args.timeout)

@@ -1,7 +1,16 @@
-"""This machine: CPU, memory, and the NVIDIA GPUs the implementation sees, with their interconnect."""
+"""This machine: CPU, memory, and the NVIDIA GPUs the implementation sees, with their interconnect.
+
+What cannot change while the runner runs is asked once per process: the CPU
+model (``lscpu`` is a child process on aarch64), and what ``nvidia-smi`` said
+for the same program, the same file and the same ``CUDA_VISIBLE_DEVICES``
+(it takes from a tenth of a second to seconds per call, and was asked again
+for every implementation measured).  :func:`listed_gpu_count` answers "how
+many GPUs" for the plan without a child process at all.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import re
@@ -11,8 +20,15 @@ from dataclasses import dataclass
 
 from ...data.model import Accelerator, Hardware
 from .children import how_it_ended, run_program, scrub
+from .cpu import pick_model
 
-__all__ = ["capture_hardware", "hardware_label", "parse_gpu_query", "parse_topology", "round_gib"]
+__all__ = ["capture_hardware", "hardware_label", "listed_gpu_count", "parse_gpu_query", "parse_topology",
+           "round_gib"]
+
+#: Where the NVIDIA kernel driver lists its GPUs, one folder each (container runtimes show only the granted ones).
+NVIDIA_PROC = "/proc/driver/nvidia/gpus"
+#: Seconds for ``lscpu``, which reads only /proc and /sys.
+LSCPU_TIMEOUT = 10.0
 
 
 def round_gib(value: float) -> float:  # shared with the importers
@@ -24,16 +40,43 @@ def _gib_text(value: float) -> str:
     return f"{value:g}"
 
 
+@functools.cache
 def _cpu_model() -> str | None:
+    """cpuinfo's model name, else lscpu's, else cpuinfo's implementer and part decoded (:mod:`.cpu`)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                key, sep, value = line.partition(":")
-                if sep and key.strip() == "model name" and value.strip():
-                    return " ".join(value.split())
+            cpuinfo: str | None = f.read()
     except OSError:
-        pass
-    return platform.processor().strip() or None
+        cpuinfo = None
+    return pick_model(cpuinfo, _lscpu, platform.processor())
+
+
+def _lscpu() -> str | None:
+    """``lscpu``'s report in the C locale (its keys are translated otherwise), or ``None``."""
+    program = shutil.which("lscpu", path=os.environ.get("PATH", os.defpath) + os.pathsep + "/usr/bin:/bin")
+    if program is None:
+        return None
+    done = run_program([program], LSCPU_TIMEOUT, {"PATH": os.defpath, "LC_ALL": "C"})
+    return done.stdout if done.returncode == 0 else None
+
+
+def listed_gpu_count(env: Mapping[str, str] | None = None, proc: str = NVIDIA_PROC) -> int | None:
+    """The NVIDIA GPUs the kernel driver lists, limited by ``CUDA_VISIBLE_DEVICES``; ``None`` without that list.
+
+    Reading a folder costs microseconds; ``nvidia-smi`` costs a child process
+    and often a second (the driver initialises the GPUs when no persistence
+    daemon holds them).  Without the list, on Linux, no NVIDIA driver is
+    loaded, so there is no GPU ``nvidia-smi`` could find either.
+    """
+    env = os.environ if env is None else env
+    try:
+        listed = [name for name in os.listdir(proc) if not name.startswith(".")]
+    except OSError:
+        return None
+    visible, _ = _visible_gpus(env)
+    if visible is None:
+        return len(listed)
+    return len([index for index in visible if index < len(listed)])
 
 
 def _cpu_count() -> int | None:
@@ -146,11 +189,31 @@ def _visible_gpus(env: Mapping[str, str]) -> tuple[list[int] | None, str | None]
 def _accelerators(
     nvidia_smi: str | None, env: Mapping[str, str], timeout: float
 ) -> tuple[Accelerator | None, str | None, list[str]]:
+    """What ``nvidia-smi`` says, asked once per process for the same program file and visible GPUs."""
     if not nvidia_smi:
         return None, None, []
     program = shutil.which(nvidia_smi, path=env.get("PATH", os.defpath))
     if program is None:
         return None, None, []
+    try:
+        info = os.stat(program)
+        identity: tuple[object, ...] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    except OSError:
+        identity = ()
+    key = (program, identity, env.get("CUDA_VISIBLE_DEVICES"), timeout)
+    if key not in _ASKED:
+        _ASKED[key] = _ask_nvidia_smi(program, env, timeout)
+    accelerator, interconnect, warnings = _ASKED[key]
+    return accelerator, interconnect, list(warnings)
+
+
+#: What nvidia-smi said, by (program, its file's identity, CUDA_VISIBLE_DEVICES, timeout).
+_ASKED: dict[tuple[object, ...], tuple[Accelerator | None, str | None, list[str]]] = {}
+
+
+def _ask_nvidia_smi(
+    program: str, env: Mapping[str, str], timeout: float
+) -> tuple[Accelerator | None, str | None, list[str]]:
     warnings: list[str] = []
     visible, problem = _visible_gpus(env)
     if problem:

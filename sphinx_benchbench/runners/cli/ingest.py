@@ -19,22 +19,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import re
 import sys
 from pathlib import Path
 
+from ...exits import FAILED, OK, standard_options
 from ..importers import FORMATS, FormatError, Options, read
 from ..importers.base import ImportFailure
 from ..importers.fields import date_text
 from ..importers.plan import Request, import_cases, is_ident
+from .stopping import answering
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m runners.ingest", description=(__doc__ or "").splitlines()[0],
-                                     epilog="formats: " + ", ".join(FORMATS))
+    parser = argparse.ArgumentParser(prog="python -m runners.ingest", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("format", choices=list(FORMATS), metavar="FORMAT", help="the tool that wrote FILE")
     parser.add_argument("file", type=Path, help="its JSON results file")
     parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: ./data)")
@@ -51,13 +53,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="unit of a new benchmark's metric (default: by the times' size)")
     parser.add_argument("--title", help="title of a new benchmark")
     parser.add_argument("--dry-run", action="store_true", help="say what would be imported; write nothing")
+    standard_options(parser, "import", "formats: " + ", ".join(FORMATS))
     return parser
 
 
 def _fail(file: Path, message: str, case: str | None = None) -> int:
     where = f"{file}: " + (f"case {case!r}: " if case else "")
     print(f"error: {where}{' '.join(message.split())}", file=sys.stderr)
-    return 1
+    return FAILED
 
 
 def _mapping(items: list[str]) -> dict[str, str] | str:
@@ -86,6 +89,11 @@ def _file_date(path: Path) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command; an interrupt is status 130 and one line, not a traceback."""
+    return answering(functools.partial(_main, argv))
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if not is_ident(args.benchmark):
         return _fail(args.file, f"--benchmark {args.benchmark!r} is not a benchmark id (a-z, 0-9, '-', '_', '.')")
@@ -119,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" -> {outcome.path.name}" if outcome.path else ""
         print(f"{outcome.status}: {outcome.case}{impl}: {outcome.message}{where}")
         failed = failed or outcome.status == "refused"
-    return 1 if failed else 0
+    return FAILED if failed else OK
 
 
 if __name__ == "__main__":

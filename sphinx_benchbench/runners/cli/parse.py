@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import dataclasses
+import functools
 import gzip
 import json
 import re
@@ -32,9 +33,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ...exits import FAILED, OK, standard_options
 from ..commands.execute import STAMPED, Sample
 from ..logformats import FORMATS, LogFormatError, LogParser, Reported, make_parser
 from ..sources.arrival import WindowError, measure_window
+from .stopping import answering
 
 __all__ = ["main", "parse_log"]
 
@@ -151,8 +154,13 @@ def _formats() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m runners.parse", description=__doc__.splitlines()[0],
-                                     epilog=_formats(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    """The command; an interrupt is status 130 and one line, not a traceback."""
+    return answering(functools.partial(_main, argv))
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runners.parse", description=__doc__.splitlines()[0])
+    standard_options(parser, "parse", _formats())
     parser.add_argument("log", type=Path)
     parser.add_argument("--format", required=True, choices=sorted(FORMATS), metavar="FORMAT",
                         help="log format name (listed below)")
@@ -176,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         result = parse_log(args.log, args.format, args.images_per_iter, int(window[1]), int(window[2]), options)
     except (OSError, EOFError, zlib.error, ValueError, TypeError, LogFormatError) as exc:
         print(f"error: {args.log}: {exc}", file=sys.stderr)
-        return 1
+        return FAILED
     print(json.dumps(result, indent=2))
-    return 0
+    return OK
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from ...exits import INTERRUPTED as EXIT_INTERRUPTED
 from ..commands.signals import interruptible, signal_name
 
 __all__ = ["EXIT_INTERRUPTED", "answering"]
-
-#: Interrupted (128 + SIGINT, as shells report it), whichever signal it was.
-EXIT_INTERRUPTED = 130
 
 
 def answering(command: Callable[[], int]) -> int:

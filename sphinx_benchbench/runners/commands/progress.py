@@ -3,16 +3,40 @@
 On a terminal the line shows the iterations parsed so far and an ETA to the
 end of the measured window; in CI logs (not a terminal) a line is printed at
 each quarter of the window instead, so logs stay short and readable.
+
+``NO_COLOR`` (set to anything but empty, https://no-color.org) and
+``TERM=dumb`` (an editor's shell, a screen reader's terminal, ``script``
+logs) ask for text without escape sequences: the runner then prints the
+plain lines even on a terminal, and removes the escapes from the commands'
+output it repeats (a failure's last lines).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import time
+from collections.abc import Mapping
 from typing import IO
 
 from .execute import Sample
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "plain_output", "without_escapes"]
+
+#: CSI (colours, cursor moves, erase-line), OSC (titles, links; ended by BEL or ST) and other two-byte
+#: escapes (ECMA-48), and a bare carriage return's redraw.
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\r")
+
+
+def plain_output(env: Mapping[str, str] | None = None) -> bool:
+    """Whether output must carry no escape sequences: ``NO_COLOR`` non-empty, or ``TERM=dumb``."""
+    env = os.environ if env is None else env
+    return bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb"
+
+
+def without_escapes(text: str) -> str:
+    """``text`` with its terminal escape sequences removed."""
+    return _ESCAPE.sub("", text)
 
 
 class Progress:
@@ -20,7 +44,7 @@ class Progress:
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
-        self.tty = stream.isatty()
+        self.tty = stream.isatty() and not plain_output()
         self.label = ""
         self.target = 0
         self.started = 0.0

@@ -23,7 +23,7 @@ from ...data.loader import load_benchmark
 from ...data.model import Benchmark, Implementation
 from ..cache import cache_dir
 from ..capture import Environment, capture
-from ..checkout import CheckoutError, prepare
+from ..checkout import CheckoutError, checked_out
 from ..commands.execute import run_commands
 from ..commands.progress import Progress
 from ..sources import Context, Failure, Run, Source, source_of
@@ -77,18 +77,30 @@ class SharedSetup:
 
 def measure_one(bench: Benchmark, impl: Implementation, project: Path, repeat: int, timeout: float | None,
                 progress: Progress, shared: SharedSetup | None = None) -> Measured:
-    """Check out, patch, set up, run and measure ``impl`` (``repeat`` runs at least); record nothing."""
+    """Check out, patch, set up, run and measure ``impl`` (``repeat`` runs at least); record nothing.
+
+    The checkout is held until the runs and the capture are done: another runner (a Slurm job on a shared
+    ``$HOME``) that measures the same repository meanwhile gets a working tree of its own.
+    """
+    src = impl.source
+    if not (src and src.repository):
+        return _measure_in(bench, impl, project, repeat, timeout, progress, shared, None)
+    try:
+        with checked_out(src.repository, src.commit or src.ref or "HEAD", [p.file for p in impl.patches]) as co:
+            return _measure_in(bench, impl, project, repeat, timeout, progress, shared, (co.path, co.commit))
+    except CheckoutError as exc:  # only the checkout raises it
+        raise Failure(str(exc)) from None
+
+
+def _measure_in(bench: Benchmark, impl: Implementation, project: Path, repeat: int, timeout: float | None,
+                progress: Progress, shared: SharedSetup | None, checkout: tuple[Path, str] | None) -> Measured:
+    """:func:`measure_one` once the source is checked out (``checkout``: its folder and commit)."""
     spec = impl.run
     assert spec is not None
     source = source_of(bench, impl)
-    src = impl.source
     commit = None
-    if src and src.repository:
-        try:
-            checkout = prepare(src.repository, src.commit or src.ref or "HEAD", [p.file for p in impl.patches])
-        except CheckoutError as exc:
-            raise Failure(str(exc)) from None
-        base, commit = checkout.path, checkout.commit
+    if checkout is not None:
+        base, commit = checkout
     elif bench.definition.setup:
         base = work_folder(bench)
     else:

@@ -24,6 +24,7 @@ from ...data.model import Benchmark, Implementation, VersionProbe
 from ...data.yamlsource import DataError, load_yaml
 from ..cache import cache_dir
 from ..capture import capture_hardware
+from ..capture.hardware import listed_gpu_count
 from ..sources import source_of
 
 __all__ = [
@@ -57,6 +58,8 @@ class Outcome:
     implementation: str
     status: str  # recorded, skipped, failed, planned
     detail: str = ""
+    #: Failed before anything started, because of its data (``refused`` in ``--json``).
+    refused: bool = False
 
 
 @dataclass
@@ -70,7 +73,18 @@ class Task:
 
 @functools.cache
 def gpu_count() -> int:
-    """NVIDIA GPUs visible here (0 without ``nvidia-smi``); asked once per process."""
+    """NVIDIA GPUs visible here; asked once per process, and only when an implementation needs GPUs.
+
+    ``--list`` and ``--dry-run`` decide every implementation's fate, so this
+    must be cheap: the driver's own list of GPUs is read (no child process);
+    only where there is none and a driver may still answer (not Linux, or
+    WSL's ``/dev/dxg``) is ``nvidia-smi`` asked.
+    """
+    listed = listed_gpu_count()
+    if listed is not None:
+        return listed
+    if sys.platform.startswith("linux") and not os.path.exists("/dev/dxg"):
+        return 0  # no NVIDIA kernel driver loaded: nvidia-smi would find no GPU either
     hardware, _ = capture_hardware()
     return hardware.accelerator.count if hardware.accelerator else 0
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ...data.loader import load_benchmark
+from ..commands.progress import plain_output, without_escapes
 from ..commands.signals import Interrupted, interruptible
 from ..engine.orchestrate import Measured, measure_named
 from ..engine.plan import Outcome, Task
@@ -117,8 +118,9 @@ def finish_job(data: Path, job: slurm.Job, state: str) -> Outcome:
 
 def _failed(job: slurm.Job, reason: str) -> Outcome:
     print(f"FAILED {job.benchmark}/{job.implementation}: {reason}", file=sys.stderr)
+    plain = plain_output()
     for line in slurm.log_tail(job):
-        print(f"  | {line}", file=sys.stderr)
+        print(f"  | {without_escapes(line) if plain else line}", file=sys.stderr)
     return Outcome(job.benchmark, job.implementation, "failed", reason)
 
 

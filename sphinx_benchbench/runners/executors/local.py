@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..commands.progress import Progress
+from ..commands.progress import Progress, plain_output, without_escapes
 from ..commands.signals import Interrupted, interruptible
 from ..engine.orchestrate import SharedSetup, measure_one
 from ..engine.plan import Outcome, Task
@@ -65,6 +65,7 @@ def _one(task: Task, data: Path, project: Path, timeout: float | None, progress:
 
 def report_failure(benchmark: str, implementation: str, failure: Failure) -> None:
     """``FAILED bench/impl: reason`` and the end of its output, on stderr."""
+    plain = plain_output()
     print(f"FAILED {benchmark}/{implementation}: {failure}", file=sys.stderr)
     for line in failure.tail:
-        print(f"  | {line}", file=sys.stderr)
+        print(f"  | {without_escapes(line) if plain else line}", file=sys.stderr)

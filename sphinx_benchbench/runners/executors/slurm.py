@@ -8,6 +8,10 @@ measured, or the failure itself; the submitting side records it into
 nothing of the engine but that function's arguments.  Jobs are remembered in
 ``~/.cache/sphinx-benchbench/slurm/jobs.json`` so that ``python -m runners.run
 collect`` can record jobs that finished after the submitting side left.
+Several submitters (and ``collect``) may change that file at once: each change
+reads, changes and writes it under its lock (``jobs.json.lock``), and writes it
+atomically (a new file renamed over it), so no job is lost and no reader sees
+half a file.
 
 submitit submits, pickles the call and its result; the job's state comes from
 ``squeue`` and ``scontrol`` (``sacct`` needs an accounting database many
@@ -17,6 +21,7 @@ result file exists.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -24,15 +29,16 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..cache import cache_dir
+from ..cache import cache_dir, lock
 
 __all__ = ["ClusterOptions", "Job", "Measure", "cancel", "collect", "load_options", "returned", "submit", "wait"]
 
@@ -102,28 +108,47 @@ def registry_path() -> Path:
 
 
 def _save(jobs: list[Job]) -> None:
+    """Replace the file atomically: a temporary file of its own (two writers never share one), renamed."""
     path = registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps([asdict(j) for j in jobs], indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=".jobs.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps([asdict(j) for j in jobs], indent=2))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def remembered() -> list[Job]:
+    """The jobs in the file (a reader needs no lock: the file is only ever replaced whole)."""
     path = registry_path()
     if not path.is_file():
         return []
     return [Job(**item) for item in json.loads(path.read_text(encoding="utf-8"))]
 
 
+@contextlib.contextmanager
+def _changing() -> Iterator[None]:
+    """The registry's lock, for one read-modify-write."""
+    registry_path().parent.mkdir(parents=True, exist_ok=True)
+    with lock(registry_path().with_name("jobs.json.lock")):
+        yield
+
+
 def remember(jobs: list[Job]) -> None:
-    known = {j.job_id: j for j in remembered()}
-    known.update({j.job_id: j for j in jobs})
-    _save(list(known.values()))
+    with _changing():
+        known = {j.job_id: j for j in remembered()}
+        known.update({j.job_id: j for j in jobs})
+        _save(list(known.values()))
 
 
 def forget(job: Job) -> None:
-    _save([j for j in remembered() if j.job_id != job.job_id])
+    with _changing():
+        _save([j for j in remembered() if j.job_id != job.job_id])
 
 
 def submit(measure: Measure, data: Path, benchmark: str, implementation: str, repeat: int, timeout: float | None,
