@@ -5,9 +5,14 @@ import sys
 
 sys.path.insert(0, os.path.abspath("_ext"))
 
+from sphinx_benchbench._version import __version__
+
 project = "sphinx-benchbench"
 author = "the sphinx-benchbench developers"
 copyright = "2026, " + author
+# The documented release (EPUB 3 requires a version; HTML and the PDF show it too).
+release = __version__
+version = ".".join(__version__.split(".")[:2])
 
 extensions = [
     "myst_parser",

@@ -34,7 +34,8 @@ from ..data.model.values import moment
 from ..data.paths import OUTSIDE, inside
 from ..data.yamlsource import DataError, LMap, load_yaml
 
-__all__ = ["VERSIONS_FILE", "RecordedVersions", "VersionsFile", "as_of_words", "load_versions", "valid_name"]
+__all__ = ["VERSIONS_FILE", "RecordedVersions", "VersionsFile", "as_of_words", "date_words", "load_versions",
+           "valid_name"]
 
 #: The file's name in the data folder.
 VERSIONS_FILE = "versions.yaml"
@@ -76,10 +77,22 @@ class RecordedVersions:
         return moment(self.as_of).date()
 
 
-def as_of_words(as_of: str) -> str:
-    """``November 2026`` or ``20 November 2026``, as the page says dates."""
-    date = moment(as_of).date()
-    return f"{date:%B %Y}" if len(as_of) == 7 else f"{date.day} {date:%B %Y}"
+def date_words(date: dt.date, with_day: bool, language: str | None = None) -> str:
+    """``November 2026`` or ``20 November 2026``, as the page says dates, in ``language``.
+
+    The month's name comes from Babel's data for the site's ``language`` (conf.py),
+    never from the process locale: the same data gives the same page on every
+    machine.  ``None`` is English.
+    """
+    from sphinx.util.i18n import format_date  # imports Babel's date data: only when a date is said
+
+    return format_date("%-d %B %Y" if with_day else "%B %Y", date=date,  # type: ignore[arg-type]
+                       language=language or "en")
+
+
+def as_of_words(as_of: str, language: str | None = None) -> str:
+    """``November 2026`` or ``20 November 2026`` (a ``YYYY-MM`` date says no day), in ``language``."""
+    return date_words(moment(as_of).date(), len(as_of) != 7, language)
 
 
 def load_versions(data_dir: str | os.PathLike[str]) -> tuple[RecordedVersions | None, list[DataError]]:

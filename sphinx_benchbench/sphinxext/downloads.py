@@ -2,7 +2,12 @@
 
 The files are written at write time into ``_downloads/benchbench/`` under a
 name made from their content's hash, so pages that show the same data share
-them and rewriting is a no-op.  Other builders skip the node.  Data comes
+them and rewriting is a no-op.  Other builders skip the node, and so does
+EPUB, though it writes HTML: a book's manifest may only hold what a reading
+system can show (CSV and JSON are not among EPUB's media types, and Sphinx
+warns of them and leaves them out of the book, links and all), and an
+e-reader offers nowhere to save a file to; the table is the data there, as
+in the PDF.  Data comes
 from strangers' pull requests: a CSV cell that a spreadsheet would evaluate
 (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM``) is written as text, and the JSON
 is strict (no NaN or Infinity).
@@ -22,8 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 __all__ = ["downloads", "make_downloads", "setup_downloads"]
 
@@ -82,9 +90,18 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _in_a_book(builder: Builder) -> bool:
+    """Whether the HTML is for an EPUB (Sphinx's ``epub`` builder, or one made from it)."""
+    from sphinx.builders._epub_base import EpubBuilder  # the base of every EPUB builder since Sphinx 1.x
+
+    return isinstance(builder, EpubBuilder)
+
+
 def visit_downloads_html(self: Any, node: downloads) -> None:
     import hashlib  # at write time only
 
+    if _in_a_book(self.builder):
+        raise nodes.SkipNode
     document = json.loads(node["data"])
     texts = {"csv": _csv(document), "json": node["data"] + "\n"}
     root = posixpath.dirname(self.builder.imgpath)  # from this page to the output root
@@ -95,7 +112,8 @@ def visit_downloads_html(self: Any, node: downloads) -> None:
         _write(Path(self.builder.outdir) / FOLDER / filename, text)
         href = posixpath.join(root, FOLDER, filename) if root else posixpath.join(FOLDER, filename)
         links.append(f'<a class="reference download" href="{html.escape(href)}" download>{ext.upper()}</a>')
-    self.body.append(f'<p class="bb-downloads">Data: {" · ".join(links)}</p>\n')
+    said = html.escape(_("Data: {links}")).replace("{links}", " · ".join(links))
+    self.body.append(f'<p class="bb-downloads">{said}</p>\n')
     raise nodes.SkipNode
 
 

@@ -11,7 +11,9 @@ from .dependencies import setup_dependencies
 from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .downloads import setup_downloads
 from .html import setup_html
+from .i18n import setup_i18n
 from .ids import setup_ids
+from .latex import setup_latex
 from .logos import setup_logos
 from .report import setup_report
 
@@ -52,12 +54,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "Results older than this many days are stale (default: no limit).",
     )
     app.add_directive("benchmark-table", BenchmarkTableDirective)
+    setup_i18n(app)
     setup_report(app)
     setup_html(app)
     setup_logos(app)
     setup_ids(app)
     setup_dependencies(app)
     setup_charts(app)
+    setup_latex(app)
     setup_downloads(app)
     app.connect("config-inited", add_static_path)
     app.connect("config-inited", resolve_data_dir)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .i18n import _
 from .render import COLLAPSIBLE
 from .render.status import REASON
 
@@ -65,8 +66,10 @@ class StaleMarkers(SphinxPostTransform):
         for marker in list(self.document.findall(nodes.inline)):
             if "bb-stale" in marker["classes"] and REASON in marker:
                 reason = html.escape(marker[REASON], quote=True)
+                word = html.escape(marker.astext(), quote=True)  # "stale", translated by the renderer
+                label = html.escape(_("stale: {reason}").format(reason=marker[REASON]), quote=True)
                 markup = (f'<abbr class="bb-stale" tabindex="0" title="{reason}" '
-                          f'aria-label="stale: {reason}">stale</abbr>')
+                          f'aria-label="{label}">{word}</abbr>')
                 marker.replace_self(nodes.raw("", markup, format="html"))
 
 
@@ -83,7 +86,8 @@ def visit_summary(self: HTML5Translator, node: summary) -> None:
 
 
 def depart_summary(self: HTML5Translator, node: summary) -> None:
-    self.body.append(' <span class="bb-expand">(click to expand)</span></summary>\n')
+    expand = html.escape(_("(click to expand)"))
+    self.body.append(f' <span class="bb-expand">{expand}</span></summary>\n')
 
 
 def add_css(

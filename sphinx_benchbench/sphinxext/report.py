@@ -37,6 +37,8 @@ class Subtype(str, enum.Enum):
     stale = "stale"
     #: A bad ``benchbench_*`` value in conf.py.
     config = "config"
+    #: Characters of a table that pdflatex cannot typeset (printed as ``[U+XXXX]``).
+    latex = "latex"
 
 
 def warn(message: str, location: str | nodes.Node | None, subtype: Subtype, once: bool = False) -> None:

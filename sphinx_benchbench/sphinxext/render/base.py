@@ -9,6 +9,7 @@ format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,9 +17,11 @@ from docutils import nodes
 
 from ...analysis.ranking import Row, Table
 from ...analysis.staleness import Stale
+from ...analysis.versions import date_words
 from ...data.model import Benchmark, Result
+from ..i18n import _
 
-__all__ = ["COLLAPSIBLE", "LOGO_HEIGHT", "Page", "code_block", "joined", "link", "month", "plain_text",
+__all__ = ["COLLAPSIBLE", "LOGO_HEIGHT", "Page", "code_block", "fill", "joined", "link", "month", "plain_text",
            "provenance_words", "text"]
 
 #: Classes on the collapsible patch container; :mod:`..html` turns it into <details>.
@@ -39,16 +42,47 @@ def link(children: list[nodes.Node] | str, url: str | None) -> nodes.Node:
     return nodes.reference("", "", *children, refuri=url, internal=False)
 
 
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def fill(message: str, **parts: str | nodes.Node) -> list[nodes.Node]:
+    """A translated ``message`` with its ``{fields}`` filled, as nodes: a translation may move a
+    link or a literal to wherever its language puts it.
+
+    Text parts join the words around them into one text node, so a message
+    with no node parts is one node, as a plain string was before translation.
+    """
+    out: list[nodes.Node] = []
+    words: list[str] = []
+    at = 0
+    for found in _FIELD.finditer(message):
+        words.append(message[at:found.start()])
+        part = parts[found.group(1)]
+        if isinstance(part, str):
+            words.append(part)
+        else:
+            if "".join(words):
+                out.append(text("".join(words)))
+            words = []
+            out.append(part)
+        at = found.end()
+    words.append(message[at:])
+    if "".join(words):
+        out.append(text("".join(words)))
+    return out
+
+
 def joined(items: list[str]) -> str:
     """``a, b and c``, each once."""
     items = list(dict.fromkeys(items))
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
-def month(result: Result) -> str:
-    """The recorded date as a reader wants it: ``May 2020`` or ``3 May 2020``."""
-    date = result.date
-    return date.strftime("%B %Y") if len(result.recorded) == 7 else f"{date.day} {date:%B %Y}"
+def month(result: Result, language: str | None = None) -> str:
+    """The recorded date as a reader wants it: ``May 2020`` or ``3 May 2020`` (in the site's language)."""
+    return date_words(result.date, len(result.recorded) != 7, language)
 
 
 def plain_text(content: list[nodes.Node]) -> str:
@@ -64,12 +98,23 @@ def plain_text(content: list[nodes.Node]) -> str:
     return "".join(out)
 
 
+def _provenance(status: str) -> str:
+    """The words for a result's status (one message each: a language may inflect them differently)."""
+    return {
+        "measured": _("measured by {by}"),
+        "reported": _("reported by {by}"),
+        "estimated": _("estimated by {by}"),
+        "imported": _("imported by {by}"),
+    }.get(status) or status + " by {by}"
+
+
 def provenance_words(status: str, by: str, source: str | None) -> list[nodes.Node]:
     """``measured by X``, ``reported by X``, ``copied from a page by X``, linked."""
     if status == "copied":
-        page = link("a published page", source) if source else text("a published page")
-        return [text("copied from "), page, text(f" by {by}")]
-    return [text(f"{status} by "), link(by, source)]
+        page_words = _("a published page")
+        page = link(page_words, source) if source else text(page_words)
+        return fill(_("copied from {page} by {by}"), page=page, by=by)
+    return fill(_provenance(status), by=link(by, source))
 
 
 def code_block(content: str, language: str) -> nodes.literal_block:
@@ -92,6 +137,8 @@ class Page:
     stale: dict[int, Stale] = field(default_factory=dict)
     #: When the recorded current releases were current (``data/versions.yaml``), if there are any.
     current_as_of: str | None = None
+    #: The site's ``language`` (conf.py), for dates; translated words follow it through :func:`..i18n._`.
+    language: str | None = None
 
     @property
     def rows(self) -> list[Row]:

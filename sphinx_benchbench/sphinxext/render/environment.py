@@ -5,6 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 
 from ...data.model import software_name
+from ..i18n import _
 from .base import Page, code_block, joined, link, month, provenance_words, text
 
 __all__ = ["EnvironmentPart"]
@@ -22,31 +23,31 @@ class EnvironmentPart(Page):
     def environment(self) -> list[nodes.Node]:
         d = self.bench.definition
         items: list[tuple[str, list[nodes.Node]]] = []
-        hardware = [t.label or "not recorded" for t in self.tables]
+        hardware = [t.label or _("not recorded") for t in self.tables]
         if hardware:
-            items.append(("Hardware", [text("; ".join(hardware) + ".")]))
+            items.append((_("Hardware"), [text("; ".join(hardware) + ".")]))
         software = self._software()
         if software:
-            items.append(("Software", software))
+            items.append((_("Software"), software))
         if d.model:
             model: list[nodes.Node] = [link(d.model.description, d.model.link)]
             if d.model.notes:
                 model.append(text(" " + d.model.notes))
-            items.append(("Model", model))
+            items.append((_("Model"), model))
         if d.dataset:
-            items.append(("Data", [text(d.dataset)]))
+            items.append((_("Data"), [text(d.dataset)]))
         metric = [text(d.measurement.description)]
         metric += [text(" " + c) for c in d.measurement.caveats]
-        items.append(("Metric", metric))
+        items.append((_("Metric"), metric))
         setting = self._settings()
         if setting:
-            items.append(("Settings", [text(setting)]))
+            items.append((_("Settings"), [text(setting)]))
         measured = self._campaigns()
         if measured:
-            items.append(("Measured", measured))
+            items.append((_("Measured"), measured))
         bullets = nodes.bullet_list(classes=["bb-environment"])
         for label, content in items:
-            para = nodes.paragraph("", "", nodes.strong("", label + ":"), text(" "), *content)
+            para = nodes.paragraph("", "", nodes.strong("", _("{label}:").format(label=label)), text(" "), *content)
             bullets += nodes.list_item("", para)
         return [bullets, *self._shared_setup()]
 
@@ -55,7 +56,7 @@ class EnvironmentPart(Page):
         steps = self.bench.definition.setup
         if not steps:
             return []
-        found: list[nodes.Node] = [nodes.paragraph("", "Set-up, once before every implementation:",
+        found: list[nodes.Node] = [nodes.paragraph("", _("Set-up, once before every implementation:"),
                                                    classes=["bb-shared-setup"])]
         for step in steps:
             if step.purpose:
@@ -67,15 +68,17 @@ class EnvironmentPart(Page):
         m = self.bench.definition.measurement
         parts = []
         if m.window:
-            parts.append(f"{m.window.unit}s {m.window.start}-{m.window.end} measured")
+            parts.append(_("{unit}s {start}-{end} measured").format(unit=m.window.unit, start=m.window.start,
+                                                                   end=m.window.end))
         if m.batch and m.batch.per_device:
-            parts.append(f"{m.batch.per_device} per device")
+            parts.append(_("{batch} per device").format(batch=m.batch.per_device))
         if m.batch and m.batch.total:
-            parts.append(f"{m.batch.total} per {m.window.unit if m.window else 'step'} in all")
+            parts.append(_("{batch} per {unit} in all").format(batch=m.batch.total,
+                                                              unit=m.window.unit if m.window else _("step")))
         if m.precision:
-            parts.append(f"{m.precision} precision")
+            parts.append(_("{precision} precision").format(precision=m.precision))
         if m.timed:
-            parts.append(f"timed: {m.timed}")
+            parts.append(_("timed: {timed}").format(timed=m.timed))
         return "; ".join(parts) + "." if parts else ""
 
     def _software(self) -> list[nodes.Node]:
@@ -89,7 +92,7 @@ class EnvironmentPart(Page):
         same = [f"{software_name(p)} {next(iter(v))}" for p, v in versions.items() if len(v) == 1]
         groups: dict[str, list[str]] = {}
         for row in rows:
-            key = ", ".join(f"{software_name(p)} {row.result.software.get(p, 'not recorded')}" for p in differ)
+            key = ", ".join(f"{software_name(p)} {row.result.software.get(p, _('not recorded'))}" for p in differ)
             groups.setdefault(key, []).append(row.impl.name)
         parts = same + [f"{key} ({joined(names)})" for key, names in groups.items() if differ]
         if not parts:
@@ -97,7 +100,8 @@ class EnvironmentPart(Page):
         out: list[nodes.Node] = [text("; ".join(parts) + ".")]
         if differ:
             out += [text(" "), nodes.emphasis(
-                "", f"Rows differ in {joined([software_name(p) for p in differ])}: compare them with care.",
+                "", _("Rows differ in {packages}: compare them with care.").format(
+                    packages=joined([software_name(p) for p in differ])),
                 classes=["bb-differ"])]
         return out
 
@@ -107,7 +111,7 @@ class EnvironmentPart(Page):
         for row in self.rows:
             r = row.result
             key = (r.status, r.provenance.by, r.provenance.source)
-            sources.setdefault(key, {}).setdefault(month(r), []).append(row.impl.name)
+            sources.setdefault(key, {}).setdefault(month(r, self.language), []).append(row.impl.name)
         single = len(sources) == 1 and len(next(iter(sources.values()), {})) == 1
         out: list[nodes.Node] = []
         for n, ((status, by, source), months) in enumerate(sources.items()):

@@ -7,7 +7,9 @@ from typing import Any
 from docutils import nodes
 
 from ...analysis.ranking import hardware_key
+from ...data.model import Result
 from ..charts import bar_spec, history_spec, make_node
+from ..i18n import _
 from .base import Page
 
 __all__ = ["ChartPart"]
@@ -27,9 +29,11 @@ class ChartPart(Page):
                 "high": max(row.samples) if len(row.samples) > 1 else None,
                 "stale": id(row.result) in self.stale and not self.all_stale,
             } for row in table.rows]
-            where = f" on {table.label}" if table.label else ""
-            alt = (f"Bar chart of {metric.label.lower()} ({metric.unit}){where}, {metric.direction} is better: "
-                   + ", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows) + ".")
+            where = " " + _("on {hardware}").format(hardware=table.label) if table.label else ""
+            better = _("lower is better") if metric.direction == "lower" else _("higher is better")
+            alt = _("Bar chart of {metric} ({unit}){where}, {better}: {values}.").format(
+                metric=metric.label.lower(), unit=metric.unit, where=where, better=better,
+                values=", ".join(f"{r['label']} {r['value']:.{metric.decimals}f}" for r in rows))
             spec = bar_spec(f"{self.bench.definition.title}{where}", metric.unit, metric.decimals, rows)
             out.append(make_node(spec, alt, self.new_id(f"bb-chart-{self.bench.id}")))
         return out
@@ -38,20 +42,27 @@ class ChartPart(Page):
         """A line chart of each implementation's results over time, once any has two."""
         metric = self.bench.definition.metric
         out: list[nodes.Node] = []
+        # Every result indexed once by implementation and hardware (in file order, which the sort
+        # keeps among equal moments): scanning them all for every row was quadratic.
+        index: dict[tuple[str, tuple[object, ...]], list[Result]] = {}
+        for r in self.bench.results:
+            index.setdefault((r.implementation, hardware_key(self.bench, r)), []).append(r)
         for table in self.tables:
             key = hardware_key(self.bench, table.rows[0].result)
             series: list[dict[str, Any]] = []
             for row in table.rows:
-                results = [r for r in self.bench.results
-                           if r.implementation == row.impl.id and hardware_key(self.bench, r) == key]
-                results.sort(key=lambda r: r.moment)
+                results = sorted(index.get((row.impl.id, key), []), key=lambda r: r.moment)
                 series.append({"label": row.impl.name,
                                "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
             if max((len(s["points"]) for s in series), default=0) < 2:
                 continue
-            alt = (f"Line chart of {metric.label.lower()} ({metric.unit}) over time: "
-                   + "; ".join(f"{s['label']}: " + ", ".join(f"{p[1]:.{metric.decimals}f} on {p[0][:10]}"
-                                                             for p in s["points"]) for s in series) + ".")
-            spec = history_spec(f"{self.bench.definition.title} over time", metric.unit, metric.decimals, series)
+            point = _("{value} on {date}")
+            values = "; ".join(f"{s['label']}: " + ", ".join(point.format(value=f"{p[1]:.{metric.decimals}f}",
+                                                                          date=p[0][:10]) for p in s["points"])
+                               for s in series)
+            alt = _("Line chart of {metric} ({unit}) over time: {values}.").format(
+                metric=metric.label.lower(), unit=metric.unit, values=values)
+            title = _("{title} over time").format(title=self.bench.definition.title)
+            spec = history_spec(title, metric.unit, metric.decimals, series)
             out.append(make_node(spec, alt, self.new_id(f"bb-history-{self.bench.id}")))
         return out

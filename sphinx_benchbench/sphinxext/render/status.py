@@ -16,7 +16,8 @@ from docutils import nodes
 from ...analysis.staleness import Current, Stale
 from ...analysis.versions import as_of_words
 from ...data.model import software_name
-from .base import Page, joined, text
+from ..i18n import _
+from .base import Page, fill, joined, text
 
 __all__ = ["REASON", "StatusPart"]
 
@@ -31,36 +32,40 @@ class StatusPart(Page):
         """A stale row's marker for the status column (empty for a row that is not stale)."""
         if stale is None:
             return []
-        marker = nodes.inline("", "stale", classes=["bb-stale"])
+        marker = nodes.inline("", _("stale"), classes=["bb-stale"])
         marker[REASON] = stale.reason
         return [marker]
 
     def current_words(self) -> str:
         """What "current" means on this page: the recorded releases and their date."""
-        return f"the releases current as of {as_of_words(self.current_as_of)}" if self.current_as_of else ""
+        if not self.current_as_of:
+            return ""
+        return _("the releases current as of {date}").format(date=as_of_words(self.current_as_of, self.language))
 
     def stale_note(self) -> nodes.note:
         """One note above the tables: which rows are stale, why, and how to refresh them."""
         stale_rows = [row for row in self.rows if id(row.result) in self.stale]
         found = [self.stale[id(row.result)] for row in stale_rows]
-        why = [words for words, any_of in (("recorded with older software than is current", [s.older for s in found]),
-                                           ("recorded before their entry changed, or too long ago",
-                                            [s.other for s in found])) if any(any_of)]
+        kinds = [words for words, any_of in ((_("recorded with older software than is current"),
+                                              [s.older for s in found]),
+                                             (_("recorded before their entry changed, or too long ago"),
+                                              [s.other for s in found])) if any(any_of)]
+        why = _("{first} or {second}").format(first=kinds[0], second=kinds[1]) if len(kinds) == 2 else "".join(kinds)
         total = len(self.rows)
         if self.all_stale:
-            lead = (f"All {total} results are stale" if total > 1 else "The result is stale") + \
-                   f": {' or '.join(why)}"
+            lead = _("All {total} results are stale: {why}") if total > 1 else _("The result is stale: {why}")
+            lead = lead.format(total=total, why=why)
             items = self._causes()
         else:
-            lead = (f"{len(stale_rows)} of {total} results are stale (marked in the Status column): "
-                    f"{' or '.join(why)}")
+            lead = _("{stale} of {total} results are stale (marked in the {status} column): {why}").format(
+                stale=len(stale_rows), total=total, status=_("Status"), why=why)
             items = [[nodes.strong("", row.impl.name), text(": " + self.stale[id(row.result)].reason + ".")]
                      for row in stale_rows]
-        para = nodes.paragraph("", lead + ". Refresh them with ")
-        para += nodes.literal("", f"python -m runners.run {self.bench.id}")
-        para += text("; until then, compare these rows with care.")
+        para = nodes.paragraph("", "", *fill(
+            _("{lead}. Refresh them with {command}; until then, compare these rows with care."),
+            lead=lead, command=nodes.literal("", f"python -m runners.run {self.bench.id}")))
         if self.current_as_of:
-            para += text(f" Software is compared with {self.current_words()}.")
+            para += text(" " + _("Software is compared with {current}.").format(current=self.current_words()))
         causes = nodes.bullet_list(classes=["bb-stale-causes"])
         for content in items:
             causes += nodes.list_item("", nodes.paragraph("", "", *content))
@@ -80,7 +85,8 @@ class StatusPart(Page):
         for (pkg, current), versions in packages.items():
             recorded = ", ".join(f"{version} ({joined(names)})" for version, names in versions.items())
             lines.append([nodes.strong("", software_name(pkg)),
-                          text(f" {recorded}; now {current.version}, {current.source}.")])
+                          text(" " + _("{recorded}; now {version}, {source}.").format(
+                              recorded=recorded, version=current.version, source=current.source))])
         for reason, names in others.items():
             lines.append([text(f"{reason[0].upper()}{reason[1:]} ({joined(names)}).")])
         return lines

@@ -9,6 +9,7 @@ from docutils import nodes
 from ...analysis.ranking import Row, Table
 from ...data.model import Implementation
 from ..downloads import make_downloads
+from ..i18n import _
 from ..logos import LOGO_CLASSES, SOURCE, VARIANTS
 from .base import LOGO_HEIGHT, link, plain_text, text
 from .status import StatusPart
@@ -21,7 +22,7 @@ class TablePart(StatusPart):
 
     def table(self) -> list[nodes.Node]:
         if not self.tables:
-            return [nodes.paragraph("", "No results recorded yet.", classes=["bb-empty"])]
+            return [nodes.paragraph("", _("No results recorded yet."), classes=["bb-empty"])]
         out: list[nodes.Node] = []
         if self.stale:
             out.append(self.stale_note())
@@ -34,20 +35,21 @@ class TablePart(StatusPart):
         """How to read ranks and intervals, said once under the tables (only when there is something to read)."""
         parts = []
         if any(row.summary is not None for row in self.rows):
-            parts.append("± is half the 95 % confidence interval of the mean over n runs (Student t)")
+            parts.append(_("± is half the 95 % confidence interval of the mean over n runs (Student t)"))
         if any(row.tied for row in self.rows):
-            parts.append("rows whose intervals overlap, or whose single values are equal as shown, share a rank (=): "
-                         "the data do not tell them apart")
+            parts.append(_("rows whose intervals overlap, or whose single values are equal as shown, share a rank "
+                           "(=): the data do not tell them apart"))
         relative = next((t for t in self.tables if t.baseline), None)
         if relative is not None and relative.baseline is not None:
             base = self.bench.implementation(relative.baseline)
             name = base.name if base else relative.baseline
-            ratio = "its value divided by the row's" if self.bench.definition.metric.direction == "lower" else \
-                "the row's value divided by its own"
-            parts.append(f"the relative column says how many times better than {name} a row is ({ratio}): "
-                         "above 1.00x is better, below is worse")
+            ratio = _("its value divided by the row's") if self.bench.definition.metric.direction == "lower" else \
+                _("the row's value divided by its own")
+            parts.append(_("the relative column says how many times better than {name} a row is ({ratio}): "
+                           "above 1.00x is better, below is worse").format(name=name, ratio=ratio))
         if self.current_as_of and not self.stale:
-            parts.append(f"no row was recorded with software older than {self.current_words()}")
+            parts.append(_("no row was recorded with software older than {current}").format(
+                current=self.current_words()))
         if not parts:
             return []
         said = "; ".join(parts)
@@ -76,17 +78,17 @@ class TablePart(StatusPart):
 
     def _table(self, table: Table, caption: bool) -> nodes.table:
         metric = self.bench.definition.metric
-        headers = ["#", "Implementation", f"{metric.label} ({metric.unit})"]
+        headers = ["#", _("Implementation"), f"{metric.label} ({metric.unit})"]
         # A status column only where it tells rows apart: the note says it once when all are stale.
         status = bool(self.stale) and not self.all_stale
         if table.baseline:
             base = self.bench.implementation(table.baseline)
-            headers.append(f"Relative to {base.name if base else table.baseline}")
+            headers.append(_("Relative to {name}").format(name=base.name if base else table.baseline))
         if status:
-            headers.append("Status")
+            headers.append(_("Status"))
         node = nodes.table(classes=["bb-table"])
         if caption:
-            node += nodes.title("", table.label or "hardware not recorded")
+            node += nodes.title("", table.label or _("hardware not recorded"))
         body_cells = []
         for row in table.rows:
             cells = [[text(f"{row.position}{'=' if row.tied else ''}")], self._label(row.impl), self._value(row)]
@@ -158,5 +160,5 @@ class TablePart(StatusPart):
             out.append(nodes.inline("", f" ±{half:.{decimals}f} (n={summary.n})", classes=["bb-spread"]))
         if row.result.run is not None and row.result.run.unstable:
             # The space outside the emphasis: text writers would print "* unstable*".
-            out += [text(" "), nodes.emphasis("", "unstable", classes=["bb-unstable"])]
+            out += [text(" "), nodes.emphasis("", _("unstable"), classes=["bb-unstable"])]
         return out
