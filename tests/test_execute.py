@@ -9,6 +9,7 @@ that nothing a command started outlives it.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shlex
@@ -293,3 +294,53 @@ def test_a_keeper_that_does_not_answer_is_killed_with_its_session(tmp_path: Path
     assert stopped and outcome.stopped
     assert time.monotonic() - started >= 9, "the keeper had its grace period and five seconds more"
     assert not alive(stopped[0])
+
+
+# -- runs back to back ----------------------------------------------------------------------------------
+
+#: Appends its start and end (CLOCK_MONOTONIC, the same clock in every process) to the file in argv[1],
+#: sleeping 20, 40 or 60 ms by turns, so that each reported time can be matched with its own run.
+STAMPS = """\
+import sys, time
+t = time.monotonic()
+n = len(open(sys.argv[1]).readlines())
+time.sleep(0.02 * (n % 3 + 1))
+open(sys.argv[1], "a").write(f"{t} {time.monotonic()}\\n")
+"""
+
+
+def test_runs_back_to_back_report_each_run_and_follow_each_other(tmp_path: Path) -> None:
+    """One keeper, five runs: each run's own time is reported, in order, and each run starts right after the
+    previous one ended."""
+    stamps, script = tmp_path / "stamps", tmp_path / "stamp.py"
+    stamps.touch()
+    script.write_text(STAMPS, encoding="utf-8")
+    outcome, _ = run([f"{PY} {shlex.quote(str(script))} {shlex.quote(str(stamps))}"], tmp_path=tmp_path,
+                     shell=False, runs=5)
+    assert outcome.ok, outcome.reason
+    spans = [tuple(map(float, line.split())) for line in stamps.read_text().splitlines()]
+    assert len(spans) == len(outcome.command_seconds) == 5
+    for (start, end), seconds in zip(spans, outcome.command_seconds, strict=True):
+        assert end - start <= seconds < end - start + 0.1, (start, end, seconds)
+    first, second, third = outcome.command_seconds[:3]
+    assert first < second < third, "20, 40 and 60 ms of sleep, in the order they ran"
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+    assert max(gaps) < 0.25, gaps
+
+
+def test_runs_back_to_back_stop_at_the_first_failure_and_what_a_run_left(tmp_path: Path) -> None:
+    """A run that leaves a process behind has it stopped before the next run starts; the third run fails,
+    the series stops there and says which run it was."""
+    pids = tmp_path / "pids"
+    command = (f"sleep 300 & echo $! >> {pids}; n=$(wc -l < {pids}); "
+               f"kill -0 $(head -n1 {pids}) 2>/dev/null && [ $n -gt 1 ] && exit 9; [ $n -lt 3 ]")
+    outcome, _ = run([command], tmp_path=tmp_path, runs=5, timeout=20)
+    assert not outcome.ok
+    assert outcome.reason == "run 3 of 5: command exited with status 1", outcome.reason
+    assert len(outcome.command_seconds) == 3
+    assert not any(alive(int(pid)) for pid in pids.read_text().split())
+
+
+def test_runs_back_to_back_are_of_one_command(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="one command"):
+        run(["true", "true"], tmp_path=tmp_path, runs=2)

@@ -126,7 +126,8 @@ def test_a_failing_run_records_nothing(tmp_path: Path) -> None:
     before = snapshot(project / "data")
     done = run(project, "bench")
     assert done.returncode == 1
-    assert "FAILED bench/broken: run 2: sh exited with status 4" in done.stderr
+    assert "FAILED bench/broken: 0 warm-up and 3 timed runs back to back: run 2 of 3: sh exited with status 4" \
+        in done.stderr
     assert snapshot(project / "data") == before
 
 

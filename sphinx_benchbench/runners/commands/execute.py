@@ -94,6 +94,7 @@ def run_commands(
     on_line: Callable[[Sample | None, str], None] | None = None,
     watch: re.Pattern[str] | None = None,
     stop_at: int | None = None,
+    runs: int = 1,
 ) -> RunOutcome:
     """Run ``commands`` in order; stop at the first failure.
 
@@ -104,11 +105,15 @@ def run_commands(
     :param stop_at: once the last command has completed this iteration (and ``watch`` has
         matched, if given), stop it: a training schedule of 90 000 iterations need not finish to
         measure iterations 100-500.
+    :param runs: run the one command this many times back to back under one keeper, each run's time in
+        ``command_seconds`` (:mod:`.supervise`); ``timeout`` is then for each run.
     :raises Interrupted: (or KeyboardInterrupt) after stopping the child, when the runner is interrupted.
     """
+    if runs > 1 and len(commands) != 1:
+        raise ValueError("runs back to back are of one command")
     outcome = RunOutcome(ok=True)
     start = time.monotonic()
-    deadline = start + timeout
+    deadline = start + timeout * runs
     full_env = {**env, "PYTHONUNBUFFERED": "1"}
     reader = _Reader(start, parser, log, on_line, watch, outcome)
     for n, command in enumerate(commands, 1):
@@ -120,7 +125,7 @@ def run_commands(
         if log:
             log.write(stamped(time.monotonic() - start, f"$ {command}"))
         try:
-            child = Kept(argv, cwd, full_env)
+            child = Kept(argv, cwd, full_env, runs=runs)
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte or '=' in the environment
             outcome.ok, outcome.reason = False, f"cannot start {argv[0]!r}: {getattr(exc, 'strerror', None) or exc}"
             break
@@ -144,12 +149,12 @@ def run_commands(
                 log.write(stamped(time.monotonic() - start, "(stopped by the runner: the window has been read)"))
             break
         outcome.returncode = child.returncode
-        if child.seconds is not None:
-            outcome.command_seconds.append(child.seconds)
+        outcome.command_seconds += child.times
         if outcome.returncode != 0:
             code = outcome.returncode
             how = (f"killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}")
-            outcome.ok, outcome.reason = False, f"{shlex.split(command)[0] if not shell else 'command'} {how}"
+            which = f"run {len(child.times)} of {runs}: " if runs > 1 else ""
+            outcome.ok, outcome.reason = False, f"{which}{shlex.split(command)[0] if not shell else 'command'} {how}"
             break
     return outcome
 

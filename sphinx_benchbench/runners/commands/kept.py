@@ -33,12 +33,14 @@ class Kept:
     """
 
     def __init__(self, argv: list[str], cwd: str | None, env: Mapping[str, str] | None, *,
-                 merge_stderr: bool = True, grace: float = GRACE) -> None:
+                 merge_stderr: bool = True, grace: float = GRACE, runs: int = 1) -> None:
         self.grace = grace
+        self.runs = runs
         self.status_read, status_write = os.pipe()
         try:
             self.keeper = subprocess.Popen(
-                [sys.executable, "-I", KEEPER, str(status_write), str(os.getpid()), str(grace), "--", *argv],
+                [sys.executable, "-I", KEEPER, str(status_write), str(os.getpid()), str(grace), str(runs), "--",
+                 *argv],
                 cwd=cwd, env=None if env is None else dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT if merge_stderr else subprocess.DEVNULL,
                 pass_fds=(status_write,), start_new_session=True,
@@ -50,8 +52,8 @@ class Kept:
             os.close(status_write)
         os.set_blocking(self.status_read, False)
         self.returncode: int | None = None
-        #: The command's own wall time, from its start to its exit (the keeper's measure).
-        self.seconds: float | None = None
+        #: The command's own wall time of each run, from its start to its exit (the keeper's measure).
+        self.times: list[float] = []
         #: Why the program could not be started (its errno and text), if it could not.
         self.unstartable: OSError | None = None
         self._status = b""
@@ -70,12 +72,17 @@ class Kept:
                     self._status += chunk
             except BlockingIOError:
                 pass
-            for line in self._status.decode(errors="replace").splitlines():
-                word, *rest = line.split(" ", 2)
-                if word == "unstartable" and len(rest) == 2 and rest[0].isdigit():
-                    self.unstartable = OSError(int(rest[0]), rest[1])
-                elif word == "exit" and len(rest) == 2 and rest[0].lstrip("-").isdigit():
-                    self.returncode, self.seconds = int(rest[0]), float(rest[1])
+            *lines, rest = self._status.decode(errors="replace").split("\n")
+            self._status = rest.encode()
+            for line in lines:
+                word, *rest_ = line.split(" ", 2)
+                if word == "unstartable" and len(rest_) == 2 and rest_[0].isdigit():
+                    self.unstartable = OSError(int(rest_[0]), rest_[1])
+                elif word == "exit" and len(rest_) == 2 and rest_[0].lstrip("-").isdigit():
+                    code = int(rest_[0])
+                    self.times.append(float(rest_[1]))
+                    if code != 0 or len(self.times) == self.runs:  # the last run, or the one that failed
+                        self.returncode = code
             if self.returncode is None and gone:  # the keeper exited without an exit report (killed, say)
                 self.returncode = self.keeper.returncode
         return self.returncode is not None

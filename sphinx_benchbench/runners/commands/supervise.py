@@ -17,6 +17,12 @@ milliseconds and imports nothing of this project):
   exit, as hyperfine measures, so the keeper's own start-up is not in it) as
   soon as it exits, and stays while descendants live -- a launcher may return while its
   trainer still writes the log;
+* asked for several runs (``RUNS``), it starts the command again the moment
+  it exited successfully, reporting each run, as hyperfine runs a command
+  back to back: anything between two runs (even this keeper's own start-up)
+  leaves the machine's caches and processor states colder than a command
+  that follows itself, which slows a command of a few milliseconds by several
+  per cent.  What a run left running is stopped before the next one starts;
 * on SIGTERM (the runner stopping the run, or the runner gone) it stops every
   descendant: SIGTERM, then SIGKILL after a grace period, and exits once none
   is left.
@@ -39,7 +45,7 @@ __all__ = ["GRACE", "KEEPER", "PR_SET_CHILD_SUBREAPER", "PR_SET_PDEATHSIG", "des
 
 #: Seconds descendants get to exit after SIGTERM before SIGKILL.
 GRACE = 5.0
-#: The keeper's program: ``python -I KEEPER STATUS_FD PARENT_PID GRACE -- ARGV...``.
+#: The keeper's program: ``python -I KEEPER STATUS_FD PARENT_PID GRACE RUNS -- ARGV...``.
 KEEPER = os.path.abspath(__file__)
 _STOPPING = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
@@ -130,6 +136,7 @@ class _Keeper:
         # after-fork work before the exec, which would be in the command's time (hyperfine
         # spawns too).  The command gets a session of its own and default signal handling.
         os.set_inheritable(self.status_fd, False)
+        self.code = None
         self.started = time.perf_counter()  # the command's wall time: from its start to its exit, as hyperfine's
         try:
             self.child = os.posix_spawnp(argv[0], argv, os.environ, setsid=True, setsigdef=_STOPPING)
@@ -137,13 +144,35 @@ class _Keeper:
             os.write(2, f"cannot start {argv[0]!r}: {exc.strerror or exc}\n".encode())
             self.report(f"unstartable {exc.errno or 0} {exc.strerror or exc}")
             raise SystemExit(127) from None
-        null = os.open(os.devnull, os.O_WRONLY)  # the output pipe is the command's: release our ends of it
+
+    def release_output(self) -> None:
+        """The output pipe is the commands': release our ends of it once the last is started."""
+        null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
 
-    def stop_all(self) -> None:
-        for sig in _STOPPING:
-            signal.signal(sig, signal.SIG_IGN)
+    def run(self, argv: list[str], runs: int) -> None:
+        """Run the command ``runs`` times back to back, until one fails; then wait for every descendant."""
+        for n in range(1, runs + 1):
+            self.start(argv)
+            if n == runs:
+                break
+            while self.code is None and self.reap(True):
+                pass
+            if self.code != 0:
+                break
+            if self.reap(False):  # a run left processes behind: they end before the next run starts
+                self.end_all(stopping=False)
+        self.release_output()
+        while self.reap(True):  # until no process below us is left
+            pass
+
+    def end_all(self, stopping: bool = True) -> None:
+        """Stop every descendant: SIGTERM, then SIGKILL after the grace period.  When the keeper itself is
+        ``stopping``, a second stopping signal is ignored, so that nothing cuts this short."""
+        if stopping:
+            for sig in _STOPPING:
+                signal.signal(sig, signal.SIG_IGN)
         self.signal_all(signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         while time.monotonic() < deadline and self.reap(False) and descendants():
@@ -154,7 +183,7 @@ class _Keeper:
 
 
 def main(args: list[str]) -> int:
-    status_fd, parent, grace, argv = int(args[0]), int(args[1]), float(args[2]), args[4:]
+    status_fd, parent, grace, runs, argv = int(args[0]), int(args[1]), float(args[2]), int(args[3]), args[5:]
     set_prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans below us become our children
     set_prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # SIGTERM when the runner dies
     if os.getppid() != parent:  # the runner died before PDEATHSIG was set
@@ -163,11 +192,9 @@ def main(args: list[str]) -> int:
     for sig in _STOPPING:
         signal.signal(sig, _stop)
     try:
-        keeper.start(argv)
-        while keeper.reap(True):  # until no process below us is left
-            pass
+        keeper.run(argv, runs)
     except _Stop:
-        keeper.stop_all()
+        keeper.end_all()
     code = keeper.code
     return code if code is not None and code >= 0 else 128 + (-code if code else signal.SIGTERM)
 

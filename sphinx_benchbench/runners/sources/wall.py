@@ -7,14 +7,19 @@ keeper's start-up is in it.  ``run.prepare`` runs before each run, outside
 its timing; ``run.wall.warmup`` runs come first and are not counted; then
 runs are added until there are ``min_runs`` of them (or ``run.repeat``,
 whichever is more) and they took ``min_time`` seconds together, up to
-``max_runs``.  hyperfine's defaults are the same: 10 runs and 3 seconds.  The
-first timed run is flagged when it took twice the others' median (a missing
+``max_runs``.  hyperfine's defaults are the same: 10 runs and 3 seconds.  One command
+with nothing to prepare runs back to back under one keeper, warm-up runs
+first (:mod:`..commands.supervise`), as hyperfine runs it: a command that
+follows itself finds the machine warm, one that follows the runner's
+bookkeeping a little less, which shows in commands of a few milliseconds.
+The first timed run is flagged when it took twice the others' median (a missing
 warm-up, hyperfine warns likewise); outliers and the spread are judged with
 every result (:mod:`...analysis.statistics`).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 
 from ...data.model import WallSpec
@@ -44,30 +49,25 @@ class WallSource(Source):
         return [f"measure wall time of the commands: {w.warmup} warm-up run(s), then at least {w.min_runs} runs "
                 f"and {w.min_time:g} s of them (at most {w.max_runs}); timeout {self.spec.timeout:g} s a run"]
 
+    def back_to_back(self) -> bool:
+        """Whether the runs go back to back under one keeper, as hyperfine runs them: one command, nothing
+        to prepare between runs."""
+        return len(self.impl.commands) == 1 and not self.spec.prepare
+
     def measure(self, ctx: Context, repeat: int) -> list[Run]:
         w = self.wall
         self.warmup = w.warmup
-        if w.warmup:
-            ctx.progress.series(self.impl.id, f"{w.warmup} warm-up run(s), not timed")
-        for n in range(1, w.warmup + 1):
-            ctx.log.write(f"=== warm-up {n}/{w.warmup} ===\n")
-            ctx.prepare()
-            ctx.execute(list(self.impl.commands), what=f"warm-up run {n}", parser=None)
-        times: list[float] = []
         wanted = max(w.min_runs, repeat)
-        ctx.progress.series(self.impl.id, f"timed runs: at least {wanted} and {w.min_time:g} s of them")
+        ctx.progress.series(self.impl.id, f"{w.warmup} warm-up run(s), then at least {wanted} timed runs and "
+                                          f"{w.min_time:g} s of them")
         try:
-            while len(times) < w.max_runs and (len(times) < wanted or sum(times) < w.min_time):
-                ctx.log.write(f"=== run {len(times) + 1} ===\n")
-                ctx.prepare()
-                outcome = ctx.execute(list(self.impl.commands), what=f"run {len(times) + 1}", parser=None)
-                times.append(sum(outcome.command_seconds))
-                ctx.progress.status(f"{len(times)} runs, {sum(times):.1f} s")
+            times = self._series(ctx, wanted) if self.back_to_back() else self._one_by_one(ctx, wanted)
         finally:
             ctx.progress.stop()
         quantity = self.bench.definition.measurement.quantity
         semantics = (f"wall time of the {len(self.impl.commands)} command(s) from start to exit, "
                      f"{len(times)} timed runs after {w.warmup} warm-up run(s)"
+                     + (", back to back" if self.back_to_back() else "")
                      + (", each after run.prepare (not timed)" if self.spec.prepare else ""))
         warnings = []
         if len(times) > 2 and times[0] > 2 * statistics.median(times[1:]):
@@ -80,3 +80,39 @@ class WallSource(Source):
         runs[0].warnings = warnings
         ctx.progress.measured(f"{len(times)} runs, median {statistics.median(times):.6f} s")
         return runs
+
+    def _series(self, ctx: Context, wanted: int) -> list[float]:
+        """Runs back to back, the warm-up ones first, under one keeper; more series (each after its own
+        warm-up) while the minimum time is not reached."""
+        w = self.wall
+        times: list[float] = []
+        while len(times) < w.max_runs and (len(times) < wanted or sum(times) < w.min_time):
+            more = wanted - len(times)
+            if times and sum(times) < w.min_time:  # as many as the time so far says are still needed
+                more = max(more, math.ceil((w.min_time - sum(times)) / statistics.mean(times)))
+            more = min(max(more, 1), w.max_runs - len(times))
+            ctx.log.write(f"=== runs {len(times) + 1}-{len(times) + more}, back to back after {w.warmup} "
+                          "warm-up run(s) ===\n")
+            outcome = ctx.execute(list(self.impl.commands), what=f"{w.warmup} warm-up and {more} timed runs back to "
+                                  "back", parser=None, runs=w.warmup + more)
+            timed = outcome.command_seconds[w.warmup:]
+            ctx.log.write("".join(f"run {len(times) + n}: {t:.6f} s\n" for n, t in enumerate(timed, 1)))
+            times += timed
+            ctx.progress.status(f"{len(times)} runs, {sum(times):.1f} s")
+        return times
+
+    def _one_by_one(self, ctx: Context, wanted: int) -> list[float]:
+        """Each run under its keeper, after ``run.prepare`` (several commands, or something to prepare)."""
+        w = self.wall
+        for n in range(1, w.warmup + 1):
+            ctx.log.write(f"=== warm-up {n}/{w.warmup} ===\n")
+            ctx.prepare()
+            ctx.execute(list(self.impl.commands), what=f"warm-up run {n}", parser=None)
+        times: list[float] = []
+        while len(times) < w.max_runs and (len(times) < wanted or sum(times) < w.min_time):
+            ctx.log.write(f"=== run {len(times) + 1} ===\n")
+            ctx.prepare()
+            outcome = ctx.execute(list(self.impl.commands), what=f"run {len(times) + 1}", parser=None)
+            times.append(sum(outcome.command_seconds))
+            ctx.progress.status(f"{len(times)} runs, {sum(times):.1f} s")
+        return times
