@@ -14,40 +14,24 @@ be reached for the dependencies.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO, html
+from .wheelenv import install_wheel, outside
 
 
 def _run(argv: list[str], cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    """A child without this checkout on its path (no PYTHONPATH, no active virtual environment)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")} | {"NO_COLOR": "1"}
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+    return outside(argv, cwd, timeout, {"NO_COLOR": "1"})
 
 
 @pytest.fixture(scope="module")
 def docs_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the wheel and its ``docs`` extra installed; its ``bin`` folder."""
-    root = tmp_path_factory.mktemp("docs-wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(root / "dist"), str(REPO)],
-                 cwd=root)
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (root / "dist").glob("sphinx_benchbench-*.whl")
-    venv.create(root / "venv", with_pip=True)
-    bin_dir = root / "venv/bin"
-    done = _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", f"{wheel}[docs]"], cwd=root)
-    if done.returncode != 0 and re.search(r"(?i)connection|network|resolve|Could not find a version", done.stderr):
-        pytest.skip(f"the package index is not reachable to install the wheel's dependencies: {done.stderr[-300:]}")
-    assert done.returncode == 0, done.stderr
-    return bin_dir
+    return install_wheel(tmp_path_factory.mktemp("docs-wheel"), "[docs]")
 
 
 def test_the_wheel_ships_the_message_catalogs(docs_env: Path) -> None:

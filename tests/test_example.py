@@ -10,12 +10,8 @@ rows and values on the page are the ones recorded.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -23,31 +19,20 @@ import yaml
 from bs4 import BeautifulSoup
 
 from .conftest import REPO
+from .wheelenv import install_wheel, outside
 
 EXAMPLE = REPO / "examples/first-benchmark"
 
 
 def _run(argv: list[str], cwd: Path, timeout: float = 600,
          extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")} | (extra or {})
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+    return outside(argv, cwd, timeout, extra)
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the project's wheel installed; its ``bin`` folder."""
-    root = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(root / "dist"), str(REPO)],
-                 cwd=root)
-    assert built.returncode == 0, built.stderr
-    (wheel,) = (root / "dist").glob("sphinx_benchbench-*.whl")
-    venv.create(root / "venv", with_pip=True)
-    bin_dir = root / "venv/bin"
-    done = _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=root)
-    if done.returncode != 0 and re.search(r"(?i)connection|network|resolve|Could not find a version", done.stderr):
-        pytest.skip(f"the package index is not reachable to install the wheel's dependencies: {done.stderr[-300:]}")
-    assert done.returncode == 0, done.stderr
-    return bin_dir
+    return install_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_the_package_and_no_top_level_runners(installed: Path) -> None:
