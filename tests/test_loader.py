@@ -280,9 +280,9 @@ def test_an_invalid_value_is_reported_once(data: Path) -> None:
         f"{path}:{line_of(path, 'value:', first=True)}: results[0].value: expected a number, got the text '2.0'"]
 
 
-def test_check_exits_1_for_decimals_it_cannot_show(data: Path) -> None:
+def test_check_exits_3_for_decimals_it_cannot_show(data: Path) -> None:
     edit(data / BENCH, "  decimals: 1", "  decimals: 3000000000")
-    assert check_main([str(data), "--current", "python=3.12", "--current", "toylib=1.1"]) == 1
+    assert check_main([str(data), "--current", "python=3.12", "--current", "toylib=1.1"]) == 3
 
 
 def test_one_invalid_sample_drops_the_whole_result(data: Path) -> None:
@@ -311,7 +311,7 @@ def test_samples_too_large_for_their_statistic_drop_the_result(data: Path, stati
         f"{path}:{line}: results[0].samples[0]: 1.7e+308 is too large to be a measurement (over 1e+300)",
         f"{path}:{line}: results[0].samples is invalid, so this result is ignored"]
     assert [r.value for r in rank(bench)[0].rows] == [3.0, 3.0, 6.0, 9.0], "alpha's older result instead"
-    assert check_main([str(data)]) == 1
+    assert check_main([str(data)]) == 3
 
 
 def test_missing_logo_file_falls_back_to_name(data: Path) -> None:
@@ -354,7 +354,7 @@ def test_no_symlink_leads_out_of_the_data_folder(data: Path, tmp_path: Path, rel
         assert [r.value for r in bench.results] == [9.0], "only the results file inside"
     else:
         assert bench.logos == {} if rel == "logos.yaml" else bench.hardware == {}
-    assert check_main([str(data)]) == 1
+    assert check_main([str(data)]) == 3
     assert f"{refused}: invalid: points outside the data folder" in capsys.readouterr().out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..data.model import Benchmark, Hardware, Implementation, Result
 from .statistics import Summary, rank_positions, summarize
@@ -38,12 +39,12 @@ class Row:
     def samples(self) -> list[float]:
         return self.result.samples
 
-    @property
+    @cached_property
     def summary(self) -> Summary | None:
         """The runs' spread and 95 % confidence interval, for repeated runs."""
         return summarize(self.samples) if len(self.samples) >= 2 else None
 
-    @property
+    @cached_property
     def spread(self) -> float | None:
         """Sample standard deviation relative to the value, for repeated runs."""
         if len(self.samples) < 2 or not self.value:

@@ -98,8 +98,9 @@ def _interval(value: float, samples: Sequence[float]) -> tuple[float, float] | N
     return min(summary.low, value), max(summary.high, value)
 
 
-def _tie(a: tuple[float, Sequence[float]], b: tuple[float, Sequence[float]], decimals: int) -> bool:
-    ia, ib = _interval(*a), _interval(*b)
+def _tie(a: tuple[float, Sequence[float]], b: tuple[float, Sequence[float]], decimals: int,
+         ia: tuple[float, float] | None, ib: tuple[float, float] | None) -> bool:
+    """Whether rows ``a`` and ``b`` (with their intervals ``ia`` and ``ib``) cannot be told apart."""
     if ia is None and ib is None:
         return round(a[0], decimals) == round(b[0], decimals)
     if ia is None:
@@ -117,9 +118,11 @@ def rank_positions(rows: Sequence[tuple[float, Sequence[float]]], decimals: int,
     overlap share a rank (a "2=" on the page), as do single values that are
     equal as shown.
     """
+    # Each row's interval once: computed per pair, a page of a thousand rows summarized a million times.
+    intervals = [_interval(*row) for row in rows]
     out = []
     for i, row in enumerate(rows):
-        better = sum(1 for other in rows[:i] if (other[0] > row[0] if higher else other[0] < row[0])
-                     and not _tie(other, row, decimals))
+        better = sum(1 for j, other in enumerate(rows[:i]) if (other[0] > row[0] if higher else other[0] < row[0])
+                     and not _tie(other, row, decimals, intervals[j], intervals[i]))
         out.append(better + 1)
     return out

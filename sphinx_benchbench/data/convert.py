@@ -97,6 +97,10 @@ class Converter:
         self.root = os.path.realpath(root)
         self.where = where
         self.problems: list[DataError] = []
+        #: Every object built with its location, in order (what :mod:`.cache` keeps of a file).
+        self.built: list[tuple[object, Located]] = []
+        #: The file-system answers the conversion depended on: ``(joined path, resolved, is a file)``.
+        self.checked: list[tuple[str, str, bool]] = []
 
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(DataError(self.path, line, message))
@@ -228,11 +232,14 @@ class Converter:
             self.problem(line, f"{what}: {value!r} contains a glob character (* ? [ ]), which Sphinx would "
                                "expand to other files; rename the file")
             raise _Invalid
-        resolved = os.path.realpath(os.path.join(os.path.dirname(self.path), value))
+        joined = os.path.join(os.path.dirname(self.path), value)
+        resolved = os.path.realpath(joined)
+        is_file = os.path.isfile(resolved)
+        self.checked.append((joined, resolved, is_file))
         if not inside(self.root, resolved):
             self.problem(line, f"{what}: {value!r} points outside the data folder; refusing to read it")
             raise _Invalid
-        if not os.path.isfile(resolved):
+        if not is_file:
             self.problem(line, f"{what}: file {value!r} not found")
             raise _Invalid
         return resolved
@@ -300,5 +307,6 @@ class Converter:
             raise _Invalid
         obj = cls(**kwargs)
         key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
-        self.where[id(obj)] = Located(self.path, line, key_lines, frozenset(invalid))
+        located = self.where[id(obj)] = Located(self.path, line, key_lines, frozenset(invalid))
+        self.built.append((obj, located))
         return obj

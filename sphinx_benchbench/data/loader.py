@@ -13,11 +13,13 @@ has been left out of ``bench``, so callers can always render the rest.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import glob
 import os
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .cache import Entry, FileCache
 from .convert import Converter
 
 if TYPE_CHECKING:
@@ -37,9 +39,10 @@ from .model import (
     statistic_of,
 )
 from .paths import OUTSIDE, inside
-from .yamlsource import DataError, load_yaml, not_text
+from .yamlsource import DataError, load_yaml, not_text, read_text
 
-__all__ = ["BENCHMARK_FILE", "RESULTS_DIR", "DataError", "list_benchmarks", "load_benchmark", "load_benchmark_cached"]
+__all__ = ["BENCHMARK_FILE", "HARDWARE_FILE", "LOGOS_FILE", "RESULTS_DIR", "DataError", "list_benchmarks",
+           "load_benchmark", "load_benchmark_cached", "load_registries"]
 
 BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
@@ -61,26 +64,48 @@ def list_benchmarks(root: str) -> list[str]:
 class _Load:
     """State of one load: the problems found and what each object came from."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, cache: FileCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.problems: list[DataError] = []
         self.where: dict[int, Located] = {}
         self.files: list[str] = []
+        self.kept: list[object] = []
+        #: Registry entries referred to, found or not, by registry file: a page depends on these only.
+        self.uses: dict[str, set[str]] = {}
+        #: The files read for one registry entry (a logo's images), by (registry file, id).
+        self.entry_files: dict[tuple[str, str], list[str]] = {}
+
+    def use(self, registry: str, entry_id: str) -> None:
+        self.uses.setdefault(os.path.join(self.root, registry), set()).add(entry_id)
 
     def file(self, cls: type, path: str) -> Any:
+        """The file converted to ``cls`` (``None`` if it cannot be), from the cache when its content was
+        converted before; its problems are reported either way."""
         self.files.append(path)
         if not inside(self.root, path):
             self.problems.append(DataError(path, None, f"{OUTSIDE}; refusing to read it"))
             return None
         try:
-            data = load_yaml(path)
+            text = read_text(path)
+            entry = self.cache.get(cls.__qualname__, self.root, path, text) if self.cache else None
+            if entry is None:
+                entry = self.convert(cls, path, load_yaml(path, text))
+                if self.cache:
+                    self.cache.put(cls.__qualname__, self.root, path, text, entry)
         except DataError as exc:
             self.problems.append(exc)
             return None
-        conv = Converter(path, self.root, self.where)
+        for obj, located in entry.built:
+            self.where[id(obj)] = located
+            self.kept.append(obj)
+        self.problems.extend(entry.problems)
+        return entry.obj
+
+    def convert(self, cls: type, path: str, data: Any) -> Entry:
+        conv = Converter(path, self.root, {})
         obj = conv.convert(cls, data)
-        self.problems.extend(conv.problems)
-        return obj
+        return Entry(obj, conv.built, conv.problems, conv.checked)
 
     def problem(self, obj: object, message: str, key: str | None = None) -> None:
         """Report a problem at ``obj`` (at its ``key`` when given)."""
@@ -91,6 +116,7 @@ class _Load:
         """``dataclasses.replace`` that keeps the object's location."""
         new = dataclasses.replace(obj, **changes)
         self.where[id(new)] = self.where[id(obj)]
+        self.kept.append(new)
         return new
 
     def registry(self, name: str, cls: type, attr: str) -> dict:
@@ -101,10 +127,25 @@ class _Load:
         return getattr(loaded, attr) if loaded else {}
 
 
-def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark | None, list[DataError]]:
-    """Load and validate ``root/name``; see the module docstring."""
-    root = os.path.abspath(os.fspath(root))
-    load = _Load(root)
+def load_benchmark(root: str | os.PathLike[str], name: str,
+                   cache: FileCache | None = None) -> tuple[Benchmark | None, list[DataError]]:
+    """Load and validate ``root/name``; see the module docstring.
+
+    :param cache: converted files kept between calls (:mod:`.cache`); only changed files are parsed.
+    """
+    # A load makes hundreds of thousands of objects and no reference cycles: the collector's full
+    # passes over them (a dozen in a load of 10,000 results) were most of its time, and found nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_benchmark(os.path.abspath(os.fspath(root)), name, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_benchmark(root: str, name: str, cache: FileCache | None) -> tuple[Benchmark | None, list[DataError]]:
+    load = _Load(root, cache)
     folder = os.path.join(root, name)
     path = os.path.join(folder, BENCHMARK_FILE)
     if _NAME.match(name) and os.path.isdir(path):
@@ -132,8 +173,22 @@ def load_benchmark(root: str | os.PathLike[str], name: str) -> tuple[Benchmark |
         files=load.files,
         where=load.where,
         images=images,
+        kept=load.kept,
+        uses={path: sorted(ids) for path, ids in load.uses.items()},
+        entry_files=load.entry_files,
     )
     return bench, load.problems
+
+
+def load_registries(root: str | os.PathLike[str], cache: FileCache | None = None) -> dict[str, dict[str, Any]]:
+    """The entries of the shared registries as their files hold them, by the registry file's path.
+
+    What a page that used an entry compares at the next build (see
+    :mod:`sphinx_benchbench.sphinxext.dependencies`); problems are the pages' to report.
+    """
+    load = _Load(os.path.abspath(os.fspath(root)), cache)
+    return {os.path.join(load.root, name): load.registry(name, cls, attr)
+            for name, cls, attr in ((LOGOS_FILE, LogosFile, "logos"), (HARDWARE_FILE, HardwareFile, "hardware"))}
 
 
 def _check_definition(
@@ -147,6 +202,8 @@ def _check_definition(
             load.problem(impl, f"implementation id {impl.id!r} is used twice; the second is ignored")
             continue
         seen.add(impl.id)
+        for logo_id in [*([impl.logo] if impl.logo else []), *impl.frameworks]:
+            load.use(LOGOS_FILE, logo_id)
         changes: dict[str, object] = {}
         if impl.logo and impl.logo not in logos:
             load.problem(impl, f"{impl.id}: logo {impl.logo!r} is not in {LOGOS_FILE}; showing the name", "logo")
@@ -158,6 +215,8 @@ def _check_definition(
             changes["frameworks"] = [f for f in impl.frameworks if f in logos]
         impls.append(load.replace(impl, **changes) if changes else impl)
     changes = {"implementations": impls}
+    if definition.hardware:
+        load.use(HARDWARE_FILE, definition.hardware)
     if definition.hardware and definition.hardware not in hardware:
         load.problem(definition, f"hardware {definition.hardware!r} is not in {HARDWARE_FILE}", "hardware")
         changes["hardware"] = None
@@ -208,6 +267,7 @@ def _logo_images(load: _Load, logos: dict[str, Logo]) -> tuple[dict[str, Logo], 
         out[logo_id] = logo
         if not logo.image:
             continue
+        files = load.entry_files[os.path.join(load.root, LOGOS_FILE), logo_id] = [logo.image]
         load.files.append(logo.image)
         try:
             found = [read_image(load.root, logo.image)]
@@ -222,6 +282,7 @@ def _logo_images(load: _Load, logos: dict[str, Logo]) -> tuple[dict[str, Logo], 
             if not os.path.lexists(twin):
                 continue
             load.files.append(twin)
+            files.append(twin)
             try:
                 found.append(read_image(load.root, twin))
             except ImageProblem as exc:
@@ -247,6 +308,8 @@ def _load_results(
                 load.problem(result, f"result for unknown implementation {result.implementation!r}; ignored",
                              "implementation")
                 continue
+            if isinstance(result.hardware, str):
+                load.use(HARDWARE_FILE, result.hardware)
             if isinstance(result.hardware, str) and result.hardware not in hardware:
                 load.problem(result, f"hardware {result.hardware!r} is not in {HARDWARE_FILE}; ignored", "hardware")
                 continue
@@ -294,7 +357,8 @@ def _signature(bench: Benchmark) -> tuple[object, ...]:
     return (*stats, *listing)
 
 
-def load_benchmark_cached(root: str | os.PathLike[str], name: str) -> tuple[Benchmark | None, list[DataError]]:
+def load_benchmark_cached(root: str | os.PathLike[str], name: str,
+                          cache: FileCache | None = None) -> tuple[Benchmark | None, list[DataError]]:
     """:func:`load_benchmark`, reusing an earlier load when none of its files changed.
 
     Repeated builds in one process (an edit-rebuild loop, a test suite) then pay
@@ -305,7 +369,7 @@ def load_benchmark_cached(root: str | os.PathLike[str], name: str) -> tuple[Benc
         signature, bench, problems = _cache[key]
         if _signature(bench) == signature:
             return bench, list(problems)
-    loaded, problems = load_benchmark(root, name)
+    loaded, problems = load_benchmark(root, name, cache)
     if loaded is not None:
         _cache[key] = (_signature(loaded), loaded, problems)
     return loaded, problems

@@ -21,7 +21,8 @@ import yaml
 
 from .paths import NotRegularFile, read_regular
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml", "not_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "DataError", "LList", "LMap", "Unreadable", "load_yaml", "not_text",
+           "read_text"]
 
 #: Upper bound on values built from one file, aliases expanded.  Real data files
 #: hold a few hundred; a "billion laughs" document is stopped here, cheaply.
@@ -61,6 +62,11 @@ class DataError(Exception):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+    def __reduce__(self) -> tuple[type[DataError], tuple[str, int | None, str]]:
+        # Kept in the cache of converted files (:mod:`.cache`): a frozen dataclass exception
+        # would otherwise unpickle by assigning its fields, which it refuses.
+        return DataError, (self.path, self.line, self.message)
 
     @property
     def location(self) -> str:
@@ -202,8 +208,11 @@ class _Builder:
         return sources
 
 
-def _read(path: str) -> str:
-    """The file's text, refusing what is too large or not UTF-8 (with the line of the bad byte)."""
+def read_text(path: str) -> str:
+    """The file's text, refusing what is too large or not UTF-8 (with the line of the bad byte).
+
+    :raises DataError: located, as :func:`load_yaml` raises it.
+    """
     try:
         data = read_regular(path, MAX_BYTES)
     except NotRegularFile as exc:
@@ -252,7 +261,7 @@ def load_yaml(path: str | os.PathLike[str], text: str | None = None) -> Any:
     """
     path = os.fspath(path)
     if text is None:
-        text = _read(path)
+        text = read_text(path)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

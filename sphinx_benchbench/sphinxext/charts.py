@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..data.model import moment as when
+from .i18n import _
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -104,7 +105,7 @@ def bar_svg(spec: dict[str, Any], key: str, alt: str) -> str:
                        f'M{x2:.1f} {ym - 5:.1f}V{ym + 5:.1f}" stroke="currentColor" stroke-width="1.5" fill="none"/>')
         end = label_w + max(w, (row.get("high") or 0) * scale) + 6
         out.append(f'<text x="{end:.1f}" y="{y + 16}" fill="currentColor" font-size="12">{_value(spec, row["value"])}'
-                   + (" (stale)" if row.get("stale") else "") + "</text>")
+                   + (" " + _e(_("(stale)")) if row.get("stale") else "") + "</text>")
     out.append("</svg>")
     return "".join(out)
 
@@ -122,6 +123,7 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
     same_day = d0.date() == d1.date()
     vmax = max(v for _, v in points) * 1.1 or 1
     plot_w, plot_h = width - left - right, height - top - bottom
+    over_time = _("{unit} over time").format(unit=spec["unit"])
 
     def xy(moment: dt.datetime, value: float) -> tuple[float, float]:
         x = left + ((moment - d0).total_seconds() / span) * plot_w if d1 != d0 else left + plot_w / 2
@@ -138,22 +140,37 @@ def history_svg(spec: dict[str, Any], key: str, alt: str) -> str:
         f'<text x="{left + plot_w}" y="{height - 18}" text-anchor="end" fill="currentColor" font-size="11">'
         f"{_label(d1, same_day)}</text>",
         f'<text x="{left + plot_w / 2}" y="{height - 4}" text-anchor="middle" fill="currentColor" font-size="11">'
-        f'{_e(spec["unit"])} over time</text>',
+        f'{_e(over_time)}</text>',
     ]
+    named = _named(series)
     for n, s in enumerate(series):
-        colour = PALETTE[n % len(PALETTE)]
+        colour = PALETTE[n] if n < named else PALETTE[-1]
         coords = [xy(when(d), v) for d, v in s["points"]]
         path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in coords)
-        out.append(f'<path d="{path}" stroke="{colour}" stroke-width="2" fill="none"/>')
+        out.append(f'<path d="{path}" stroke="{colour}" stroke-width="{2 if n < named else 1}" fill="none"/>')
         for (x, y), (d, v) in zip(coords, s["points"], strict=True):
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3.5 if n < named else 2}" fill="{colour}">'
                        f'<title>{_e(s["label"])}, {_e(d[:10])}: {_value(spec, v)} {_e(spec["unit"])}</title></circle>')
+        if n >= named:
+            continue
         ly = top + 14 + n * 18
         out.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
         out.append(f'<text x="{width - right + 28}" y="{ly}" fill="currentColor" font-size="12">'
                    f'{_e(s["label"])}</text>')
+    if named < len(series):  # one legend entry for the rest, in grey: the legend stays in its box
+        ly = top + 14 + named * 18
+        out.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="10" height="10" fill="{PALETTE[-1]}"/>')
+        out.append(f'<text x="{width - right + 28}" y="{ly}" fill="currentColor" font-size="12">'
+                   f'{_e(_("{count} others").format(count=len(series) - named))}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _named(series: list[dict[str, Any]]) -> int:
+    """How many series get their own colour and legend entry: all that the palette has colours for,
+    else one fewer, the rest drawn thin and grey as "others" (the series come best first).  A thousand
+    entries would run the legend far past the chart's 300 units."""
+    return len(series) if len(series) <= len(PALETTE) else len(PALETTE) - 1
 
 
 def cached_svg(doctreedir: Path, spec_json: str, alt: str, prefix: str) -> str:
@@ -163,7 +180,8 @@ def cached_svg(doctreedir: Path, spec_json: str, alt: str, prefix: str) -> str:
     hash; they are renamed with ``prefix`` here, so that two identical charts
     on one page do not share ids (and ``aria-labelledby`` finds its own).
     """
-    key = spec_hash(spec_json + alt)
+    # The translated words drawn are part of the key: a build in another language draws its own.
+    key = spec_hash(spec_json + alt + _("(stale)") + _("{unit} over time") + _("{count} others"))
     folder = doctreedir / "benchbench-charts"
     path = folder / f"{key}.svg"
     if path.is_file():
@@ -216,7 +234,7 @@ def _tikz_bars(spec: dict[str, Any]) -> list[str]:
                          rf"\draw ({a:.2f},{y - 0.1:.2f}) -- ({a:.2f},{y + 0.1:.2f}); "
                          rf"\draw ({b:.2f},{y - 0.1:.2f}) -- ({b:.2f},{y + 0.1:.2f});")
             end = max(w, b - 0.1)
-        label = _value(spec, row["value"]) + (" (stale)" if row.get("stale") else "")
+        label = _value(spec, row["value"]) + (" " + _("(stale)") if row.get("stale") else "")
         lines.append(rf"\node[anchor=west] at ({0.25 + end:.2f},{y:.2f}) {{{_tex(label)}}};")
     return lines
 
@@ -229,19 +247,23 @@ def _tikz_history(spec: dict[str, Any]) -> list[str]:
     span = max((d1 - d0).total_seconds(), 1.0)
     vmax = max(v for _, v in points) * 1.1 or 1
     same_day = d0.date() == d1.date()
+    recorded = _("recorded")  # the time axis
     lines = [r"\draw[->] (0,0) -- (10.5,0); \draw[->] (0,0) -- (0,5.5);",
              r"\node[anchor=east] at (0,0) {0}; \draw (-0.1,5) -- (0,5);",
              rf"\node[anchor=east] at (-0.1,5) {{{_tex(_fmt(vmax))}}};",
              rf"\node[anchor=south,rotate=90] at (-0.9,2.5) {{{_tex(spec['unit'])}}};",
              rf"\node[anchor=north west] at (0,-0.1) {{{_tex(_label(d0, same_day))}}};",
              rf"\node[anchor=north east] at (10,-0.1) {{{_tex(_label(d1, same_day))}}};",
-             r"\node[anchor=north] at (5,-0.6) {recorded};"]
+             rf"\node[anchor=north] at (5,-0.6) {{{_tex(recorded)}}};"]
+    named = _named(spec["series"])
     for n, s in enumerate(spec["series"]):
-        colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][n % 8]
+        colour = ["blue", "orange", "teal", "red", "violet", "olive", "cyan", "gray"][min(n, 7)]
         coords = [(10 * (when(d) - d0).total_seconds() / span, 5 * v / vmax) for d, v in s["points"]]
         lines.append(rf"\draw[{colour},thick] " + " -- ".join(f"({x:.2f},{y:.2f})" for x, y in coords) + ";")
         lines += [rf"\fill[{colour}] ({x:.2f},{y:.2f}) circle (2pt);" for x, y in coords]
-        lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(s['label'])}}};")
+        label = s["label"] if n < named else _("{count} others").format(count=len(spec["series"]) - named)
+        if n <= named:
+            lines.append(rf"\node[{colour},anchor=west] at (10.7,{5 - 0.5 * n:.2f}) {{{_tex(label)}}};")
     return lines
 
 
@@ -267,7 +289,7 @@ def visit_chart_text(self: Any, node: chart) -> None:
         self.add_text(f"{spec['title']} ({spec['unit']})\n")
         for row in spec["rows"]:
             bar = "#" * max(1, round(40 * (row["value"] / top)))
-            stale = " (stale)" if row.get("stale") else ""
+            stale = " " + _("(stale)") if row.get("stale") else ""
             self.add_text(f"{row['label']:<{width}} {bar} {_value(spec, row['value'])}{stale}\n")
     else:
         self.add_text(f"[{node['alt']}]\n")

@@ -1,18 +1,31 @@
 """Rebuild exactly the pages that use a benchmark when its data changes.
 
 Sphinx re-reads a page when a file it depends on (``env.note_dependency``)
-changed or disappeared, which covers edits to ``benchmark.yaml``, results,
-patches and registries.  It cannot notice a *new* results file, though, so we
+changed or disappeared, which covers edits to ``benchmark.yaml``, results
+and patches.  It cannot notice a *new* results file, though, so we
 remember the listing of each ``results/`` folder a page used and compare it
-at the next build.  That is per-document state in the environment, so it is
-purged and merged like a domain's, which keeps parallel reading correct.
+at the next build.
+
+The shared registries (``logos.yaml``, ``hardware.yaml``) are not
+dependencies as files: every benchmark page would be re-read for an edit to
+one logo.  A page records instead a digest of each registry entry it refers
+to (found or not, so adding a missing one re-reads it too), and of a logo
+the image files it read; at the next build, when a registry file changed,
+its entries are loaded again and only the pages whose entries differ are
+re-read.
+
+That is per-document state in the environment, so it is purged and merged
+like a domain's, which keeps parallel reading correct.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from ..data.loader import HARDWARE_FILE, LOGOS_FILE, RESULTS_DIR, load_registries
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -20,9 +33,58 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["note_files", "setup_dependencies"]
+    from ..data.cache import FileCache
+    from ..data.model import Benchmark
+
+__all__ = ["CACHE_FOLDER", "entry_digests", "note_benchmark", "note_files", "setup_dependencies"]
 
 _ATTR = "benchbench_listings"
+#: The folder under the doctrees that keeps converted data files (:mod:`..data.cache`).
+CACHE_FOLDER = "benchbench-data"
+#: ``{docname: {registry file: (its stat signature, {entry id: digest})}}``.
+_ENTRIES = "benchbench_entries"
+_digests: dict[tuple[str, tuple[object, ...]], dict[str, dict[str, str]]] = {}
+
+
+def _stat(path: str) -> tuple[object, ...]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (None,)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def entry_digests(root: str, registries: Iterable[str], cache: FileCache | None = None) -> dict[str, dict[str, str]]:
+    """A digest of every entry of the registries, by registry file; reused while the files are unchanged."""
+    paths = sorted(registries)
+    key = (root, tuple(_stat(p) for p in paths))
+    if key not in _digests:
+        loaded = load_registries(root, cache)
+        _digests[key] = {path: {entry_id: hashlib.sha256(repr(entry).encode()).hexdigest()[:20]
+                                for entry_id, entry in loaded.get(path, {}).items()} for path in paths}
+    return _digests[key]
+
+
+def note_benchmark(env: BuildEnvironment, bench: Benchmark, root: str, also: Iterable[str],
+                   cache: FileCache | None = None) -> None:
+    """Record that the current document shows ``bench``: its files, its registry entries (not the
+    registries' files) and the files ``also`` named; see the module docstring."""
+    registries = {os.path.join(root, name) for name in (LOGOS_FILE, HARDWARE_FILE)}
+    entry_files = {f for files in bench.entry_files.values() for f in files}
+    used = {f for (path, entry_id), files in bench.entry_files.items() if entry_id in bench.uses.get(path, ())
+            for f in files}
+    files = [f for f in bench.files if f not in registries and (f not in entry_files or f in used)]
+    note_files(env, [*files, *also], [os.path.join(bench.folder, RESULTS_DIR), root])
+    digests = entry_digests(root, bench.uses, cache) if bench.uses else {}
+    recorded = _entries(env).setdefault(env.docname, {})
+    for path, ids in bench.uses.items():
+        recorded[path] = (_stat(path), {i: digests[path].get(i, "") for i in ids})
+
+
+def _entries(env: BuildEnvironment) -> dict[str, dict[str, tuple[tuple[object, ...], dict[str, str]]]]:
+    if not hasattr(env, _ENTRIES):
+        setattr(env, _ENTRIES, {})
+    return getattr(env, _ENTRIES)
 
 
 def _listings(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
@@ -46,22 +108,47 @@ def note_files(env: BuildEnvironment, files: Iterable[str], folders: Iterable[st
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _listings(env).pop(docname, None)
+    _entries(env).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    theirs = _listings(other)
-    mine = _listings(env)
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = theirs[docname]
+    for state in (_listings, _entries):
+        theirs: dict[str, Any] = state(other)
+        mine: dict[str, Any] = state(env)
+        for docname in docnames:
+            if docname in theirs:
+                mine[docname] = theirs[docname]
+
+
+def _entries_changed(env: BuildEnvironment, docname: str) -> bool:
+    """Whether an entry the page used differs now; a page whose entries did not change keeps the
+    registry's new signature, so the registry is not loaded again for it."""
+    recorded = _entries(env).get(docname, {})
+    changed = {path for path, (stat, _) in recorded.items() if _stat(path) != stat}
+    if not changed:
+        return False
+    root = os.path.dirname(next(iter(changed)))
+    current = entry_digests(root, recorded, _cache_of(env))
+    if any(current[path].get(i, "") != digest for path in changed for i, digest in recorded[path][1].items()):
+        return True
+    for path in changed:
+        recorded[path] = (_stat(path), recorded[path][1])
+    return False
+
+
+def _cache_of(env: BuildEnvironment) -> FileCache:
+    from ..data.cache import FileCache
+
+    return FileCache(os.path.join(env.doctreedir, CACHE_FOLDER))
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
               removed: set[str]) -> list[str]:
     return [
         docname
-        for docname, folders in _listings(env).items()
-        if docname not in removed and any(_listing(f) != names for f, names in folders.items())
+        for docname in {*_listings(env), *_entries(env)}
+        if docname not in removed and (any(_listing(f) != names for f, names in _listings(env).get(docname, {}).items())
+                                       or _entries_changed(env, docname))
     ]
 
 

@@ -15,9 +15,10 @@ from sphinx.util.docutils import SphinxDirective
 from ..analysis.ranking import rank
 from ..analysis.staleness import Policy, Stale, find_stale, installed_version, merge_policy, site_policy
 from ..analysis.versions import VERSIONS_FILE, RecordedVersions, load_versions
-from ..data.loader import BENCHMARK_FILE, RESULTS_DIR, load_benchmark_cached
+from ..data.cache import FileCache
+from ..data.loader import BENCHMARK_FILE, load_benchmark_cached
 from ..data.model import Benchmark, Result
-from .dependencies import note_files
+from .dependencies import CACHE_FOLDER, note_benchmark, note_files
 from .render import PARTS, Renderer
 from .report import Subtype, at, warn, warn_data
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["BenchmarkTableDirective", "forget_loaded", "resolve_data_dir"]
+__all__ = ["BenchmarkTableDirective", "data_cache", "forget_loaded", "resolve_data_dir"]
 
 
 @dataclass
@@ -41,6 +42,8 @@ class _Build:
     policy: Policy | None = None
     #: ``data/versions.yaml``, read (and its problems reported) once; a 1-tuple once read.
     versions: tuple[RecordedVersions | None] | None = None
+    #: The converted data files kept between builds.
+    cache: FileCache | None = None
 
 
 _builds: WeakKeyDictionary[BuildEnvironment, _Build] = WeakKeyDictionary()
@@ -76,6 +79,15 @@ def _recorded_versions(env: BuildEnvironment) -> RecordedVersions | None:
             warn_data(problem)
         build.versions = (recorded,)
     return build.versions[0]
+
+
+def data_cache(env: BuildEnvironment) -> FileCache:
+    """Converted data files kept beside the doctrees, where Sphinx keeps its own state between builds
+    (see :mod:`..data.cache`): a build parses only the files that changed."""
+    build = _build(env)
+    if build.cache is None:
+        build.cache = FileCache(os.path.join(env.doctreedir, CACHE_FOLDER))
+    return build.cache
 
 
 def resolve_data_dir(app: Sphinx, config: Config) -> None:
@@ -120,7 +132,8 @@ class BenchmarkTableDirective(SphinxDirective):
                           "relative to 0)")
         recorded = _recorded_versions(self.env)
         stale = self.stale(bench, [row.result for table in tables for row in table.rows], recorded)
-        renderer = Renderer(bench, tables, self.new_id, impl_ids, stale, recorded.as_of if recorded else None)
+        renderer = Renderer(bench, tables, self.new_id, impl_ids, stale, recorded.as_of if recorded else None,
+                            language=self.config.language)
         container = nodes.container(classes=["bb-benchmark", *self.options.get("class", [])])
         # Data is shown as written: no smart quotes in an asv case "label='a'" or a command's quotes.
         container["support_smartquotes"] = False
@@ -139,7 +152,7 @@ class BenchmarkTableDirective(SphinxDirective):
         root = self.config.benchbench_data_dir
         cache = _build(self.env).loaded
         if name not in cache:
-            bench, problems = load_benchmark_cached(root, name)
+            bench, problems = load_benchmark_cached(root, name, data_cache(self.env))
             for problem in problems:
                 if bench is None and problem.path == root:
                     self.warn(problem.message)  # unknown benchmark: the directive's fault
@@ -154,8 +167,8 @@ class BenchmarkTableDirective(SphinxDirective):
             # versions.yaml: its edits by the file, its arrival by the data folder's listing (a missing
             # file as a dependency would re-read the page at every build).
             versions = os.path.join(root, VERSIONS_FILE)
-            note_files(self.env, [*bench.files, *([versions] if os.path.exists(versions) else [])],
-                       [os.path.join(bench.folder, RESULTS_DIR), root])
+            note_benchmark(self.env, bench, root, [versions] if os.path.exists(versions) else [],
+                           data_cache(self.env))
         return bench
 
     def stale(self, bench: Benchmark, results: list[Result], recorded: RecordedVersions | None) -> dict[int, Stale]:

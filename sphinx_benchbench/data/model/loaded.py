@@ -1,6 +1,7 @@
 """What the loader hands to the directive and the runners: a benchmark with its files resolved."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..images import Image
 from .benchmark import BenchmarkFile, Implementation
@@ -47,12 +48,28 @@ class Benchmark:
     where: dict[int, Located] = field(default_factory=dict)
     #: Each logo's checked images by id: its own first, then an SVG's twins (PDF, PNG, ...).
     images: dict[str, tuple[Image, ...]] = field(default_factory=dict)
+    #: Every object ``where`` has an entry for, held so that no later object takes its ``id()``
+    #: (an object built and then dropped with its parent would otherwise lend it its location).
+    kept: list[object] = field(default_factory=list, repr=False, compare=False)
+    #: The shared registries' entries it refers to, found or not: ``{registry file: [ids]}``.
+    uses: dict[str, list[str]] = field(default_factory=dict)
+    #: The files read for a registry entry (a logo's images), by ``(registry file, id)``.
+    entry_files: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def locate(self, obj: object) -> Located | None:
         return self.where.get(id(obj))
 
+    @cached_property
+    def _by_id(self) -> dict[str, Implementation]:
+        """The implementations by id, the first of each id (the loader drops later ones): looking one up
+        per result would otherwise scan them all, quadratic on a page of a thousand."""
+        out: dict[str, Implementation] = {}
+        for impl in self.definition.implementations:
+            out.setdefault(impl.id, impl)
+        return out
+
     def implementation(self, impl_id: str) -> Implementation | None:
-        return next((i for i in self.definition.implementations if i.id == impl_id), None)
+        return self._by_id.get(impl_id)
 
     def hardware_of(self, result: Result) -> Hardware | None:
         hw = result.hardware if result.hardware is not None else self.definition.hardware
