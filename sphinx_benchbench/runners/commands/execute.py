@@ -95,6 +95,7 @@ def run_commands(
     watch: re.Pattern[str] | None = None,
     stop_at: int | None = None,
     runs: int = 1,
+    on_run: Callable[[int, float], None] | None = None,
 ) -> RunOutcome:
     """Run ``commands`` in order; stop at the first failure.
 
@@ -107,6 +108,7 @@ def run_commands(
         measure iterations 100-500.
     :param runs: run the one command this many times back to back under one keeper, each run's time in
         ``command_seconds`` (:mod:`.supervise`); ``timeout`` is then for each run.
+    :param on_run: called with each run's number and time the moment it ends (for progress display).
     :raises Interrupted: (or KeyboardInterrupt) after stopping the child, when the runner is interrupted.
     """
     if runs > 1 and len(commands) != 1:
@@ -115,9 +117,10 @@ def run_commands(
     start = time.monotonic()
     deadline = start + timeout * runs
     full_env = {**env, "PYTHONUNBUFFERED": "1"}
-    reader = _Reader(start, parser, log, on_line, watch, outcome)
+    reader = _Reader(start, parser, log, on_line, watch, outcome, on_run=on_run)
     for n, command in enumerate(commands, 1):
         reader.stop_at = stop_at if n == len(commands) else None  # the last command is the measured one
+        reader.reported = 0
         try:
             argv = argv_of(command, shell)
         except ValueError as exc:
@@ -134,6 +137,7 @@ def run_commands(
             # The output has ended; the command may still run (it closed stdout).
             if not reason and not outcome.stopped and not child.wait(deadline - time.monotonic()):
                 reason = f"timed out after {deadline - start:.0f} s"
+            reader.report_runs(child)
         except BaseException:
             child.stop()
             raise
@@ -171,6 +175,10 @@ class _Reader:
     outcome: RunOutcome
     #: The iteration after which the command is stopped, or None (set per command).
     stop_at: int | None = None
+    #: Called with each run's number and time as it ends (runs back to back).
+    on_run: Callable[[int, float], None] | None = None
+    #: How many runs of the current command were passed to ``on_run``.
+    reported: int = 0
 
     def pump(self, child: Kept, deadline: float) -> str:
         """Read the child's output until it closes; return a failure reason or ''."""
@@ -180,11 +188,20 @@ class _Reader:
         last_data = time.monotonic()
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
+            if self.on_run is not None:  # each run's end, as the keeper reports it
+                sel.register(child.status_read, selectors.EVENT_READ)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return f"timed out after {deadline - self.start:.0f} s"
-                if not sel.select(min(remaining, 0.5)):
+                ready = sel.select(min(remaining, 0.5))
+                if self.on_run is not None and any(key.fd == child.status_read for key, _ in ready):
+                    if child.exited() or child.keeper.poll() is not None:
+                        sel.unregister(child.status_read)  # all reported; at its end the pipe stays readable
+                    self.report_runs(child)
+                    if all(key.fd == child.status_read for key, _ in ready):
+                        continue
+                if not ready:
                     # The child has exited but something it started keeps the pipe open: a
                     # server started with '&', or the trainer of a launcher that returned.
                     # After a failure nothing more is needed; after a success the trainer may
@@ -215,6 +232,13 @@ class _Reader:
                 if self.outcome.stopped:  # after the whole chunk: its lines arrived together
                     return ""
         return self.line(bytes(pending), time.monotonic()) if pending else ""
+
+    def report_runs(self, child: Kept) -> None:
+        """Pass the runs the keeper reported since the last call to ``on_run``."""
+        if self.on_run is not None:
+            for n in range(self.reported, len(child.times)):
+                self.on_run(n + 1, child.times[n])
+            self.reported = len(child.times)
 
     def line(self, raw: bytes, now: float) -> str:
         """Handle one line that arrived at ``now``; return a failure reason or ''."""

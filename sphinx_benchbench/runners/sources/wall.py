@@ -93,12 +93,18 @@ class WallSource(Source):
             more = min(max(more, 1), w.max_runs - len(times))
             ctx.log.write(f"=== runs {len(times) + 1}-{len(times) + more}, back to back after {w.warmup} "
                           "warm-up run(s) ===\n")
+            done = list(times)
+
+            def progress(n: int, seconds: float, done: list[float] = done) -> None:
+                if n > w.warmup:
+                    done.append(seconds)
+                    ctx.progress.status(f"{len(done)} runs, {sum(done):.1f} s")
+
             outcome = ctx.execute(list(self.impl.commands), what=f"{w.warmup} warm-up and {more} timed runs back to "
-                                  "back", parser=None, runs=w.warmup + more)
+                                  "back", parser=None, runs=w.warmup + more, on_run=progress)
             timed = outcome.command_seconds[w.warmup:]
             ctx.log.write("".join(f"run {len(times) + n}: {t:.6f} s\n" for n, t in enumerate(timed, 1)))
             times += timed
-            ctx.progress.status(f"{len(times)} runs, {sum(times):.1f} s")
         return times
 
     def _one_by_one(self, ctx: Context, wanted: int) -> list[float]:
