@@ -632,7 +632,7 @@ def _pytest_benchmark_variants(good: bytes) -> dict[str, bytes]:
 OTHER_BROKEN = {
     "pyperf": [b'{"version": "0.1", "benchmarks": []}', b'{"version": "1.0", "benchmarks": [{"runs": 3}]}',
                b'{"version": "1.0", "benchmarks": [{"metadata": {"name": "x"}, "runs": [{"values": [NaN]}]}]}'],
-    "asv": [b'{"version": 1, "results": {}}', b'{"version": 2, "result_columns": ["result"], "results": {"b.time_x":'
+    "asv": [b'{"version": 3, "results": {}}', b'{"version": 2, "result_columns": ["result"], "results": {"b.time_x":'
             b' [[1.0, 2.0]]}}', b'{"version": 2, "result_columns": ["result", "params"], "results": {"b.time_x":'
             b' [[1.0], [["1", "2"]]]}}'],
     "hyperfine": [b'{"results": {"command": "x"}}', b'{"results": [{"command": "x", "times": [1, -2]}]}',
@@ -673,7 +673,7 @@ BROKEN_SAYS = {
     'pyperf #0': "pyperf file format version '0.1' is not supported (known: 5, 6, 1.0)",
     'pyperf #1': 'runs: expected a list, got the number 3',
     'pyperf #2': "case 'x': runs[0].values[0]: expected a number, got NaN or Infinity",
-    'asv #0': "not an asv results file of format version 2 (asv 0.5 and later); version '1'",
+    'asv #0': "not an asv results file of format version 1 or 2 (asv 0.4 and before, 0.5 and later); version '3'",
     'asv #1': "case 'b.time_x': 2 results for 1 parameter combinations",
     'asv #2': "case 'b.time_x': 1 results for 2 parameter combinations",
     'hyperfine #0': 'results: expected a list, got a mapping',
@@ -1035,3 +1035,337 @@ def test_implementations_written_in_flow_style(data: Path, hyperfine_files: tupl
     assert "it lists its implementations in flow style ([...]); write them as a block list ('- id: ...') to " \
         "import into it" in err, err
     assert snapshot(data) == frozen
+
+
+# -- variants each tool writes, and real files of other versions ------------------------------------------------
+
+VARIANT_TESTS = '''
+import time
+
+import pytest
+
+def work(n):
+    return sum(range(n))
+
+@pytest.mark.benchmark(group="sums")
+@pytest.mark.parametrize(("n", "label"), [(10, "a/b"), (100, "x y")])
+def test_grouped(benchmark, n, label):
+    benchmark.extra_info["n"] = n
+    benchmark(work, n)
+
+class TestA:
+    def test_same(self, benchmark):
+        benchmark(work, 10)
+
+class TestB:
+    def test_same(self, benchmark):
+        benchmark(work, 20)
+
+def test_pedantic_sleep(benchmark):
+    benchmark.pedantic(time.sleep, args=(0.002,), rounds=4, iterations=5)
+'''
+
+
+def test_pytest_benchmark_classes_groups_pedantic_iterations_outside_a_repository(data: Path, tmp_path: Path) -> None:
+    """One method name in two classes is told apart by its classes (it stopped the import before); a
+    pedantic run of 4 rounds of 5 calls gives 4 samples, each one call's time (``Metadata.update`` divides a
+    round by its iterations: a 2 ms sleep is 2 ms and some, never 10 ms); no git repository: no commit."""
+    (tmp_path / "test_variants.py").write_text(VARIANT_TESTS)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_variants.py",
+                           "--benchmark-json=run.json", "--benchmark-max-time=0.01"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    document = json.loads((tmp_path / "run.json").read_text())
+    assert document["commit_info"]["id"] == "unversioned", "outside a repository"
+    status, out, err = ingest("pytest-benchmark", tmp_path / "run.json", "--data", data, "--benchmark", "v",
+                              "--unit", "s")
+    assert (status, err) == (0, ""), out + err
+    bench = loaded(data, "v")
+    names = {i.id: i.name for i in bench.definition.implementations}
+    assert names == {"test_grouped-10-a-b": "test_grouped[10-a/b]", "test_grouped-100-x-y": "test_grouped[100-x y]",
+                     "test_variants-testa-test_same": "test_variants::TestA::test_same",
+                     "test_variants-testb-test_same": "test_variants::TestB::test_same",
+                     "test_pedantic_sleep": "test_pedantic_sleep"}
+    by_name = {b["fullname"].replace("test_variants.py::", "test_variants::") if b["name"] == "test_same"
+               else b["name"]: b for b in document["benchmarks"]}
+    for impl, name in names.items():
+        (result,) = results(bench, impl)
+        assert result.samples == by_name[name]["stats"]["data"], name
+        assert result.commit is None and result.note is None
+    (pedantic,) = results(bench, "test_pedantic_sleep")
+    assert len(pedantic.samples) == 4 and all(0.002 <= s < 0.006 for s in pedantic.samples), pedantic.samples
+    assert "4 rounds of 5 calls" in pedantic.provenance.note
+
+
+def test_pytest_benchmark_3_file_from_a_public_repository(data: Path, tmp_path: Path) -> None:
+    """``test/data/extract/pytest_output.json`` of github.com/benchmark-action/github-action-benchmark (commit
+    eb5f53129c81ee68165d0c097ca6391b636d58e7), written by pytest-benchmark 3.2.2 and copied as it is: that
+    repository cut each ``stats.data`` short with a text, which is refused naming the case; without ``data``
+    (as saved without ``--benchmark-save-data``) each median is imported.  3.x wrote ``datetime.utcnow()``
+    without a zone: it is UTC, not the machine's local time; the tree was dirty."""
+    source = FIXTURES / "pytest_output.json"
+    status, out, err = ingest("pytest-benchmark", source, "--data", data, "--benchmark", "fib")
+    assert (status, out) == (1, "")
+    assert err == (f"error: {source}: case 'test_fib_10': stats.data[4]: expected a number, got the text "
+                   "'... omitted to keep this file small'\n")
+    assert snapshot(data) == {}
+    document = json.loads(source.read_text())
+    for entry in document["benchmarks"]:
+        del entry["stats"]["data"]
+    summary = tmp_path / "summary.json"
+    summary.write_text(json.dumps(document))
+    status, _, err = ingest("pytest-benchmark", summary, "--data", data, "--benchmark", "fib", "--unit", "us")
+    assert status == 0, err
+    bench = loaded(data, "fib")
+    assert {r.implementation: r.value for r in bench.results} == {
+        "test_fib_10": pytest.approx(22.300000000363696), "test_fib_20": pytest.approx(2960.5825000003083)}
+    for result in bench.results:
+        assert result.recorded == "2019-11-17T02:22:16Z"
+        assert "local time" not in result.provenance.note and result.provenance.by == "pytest-benchmark 3.2.2"
+        assert result.commit == "9d55ab0434c9088746ae2d134702d782bf088644"
+        assert result.note == "The working tree had uncommitted changes (pytest-benchmark's commit_info.dirty)."
+        assert result.hardware.cpu == "Intel(R) Core(TM) i7-4771 CPU @ 3.50GHz" and result.hardware.cpu_count is None
+        assert result.platform == "Darwin 18.7.0 x86_64"
+    assert_private_left_out(data, "Corgi.local")
+
+
+def test_pyperf_files_of_its_own_test_suite(data: Path) -> None:
+    """pyperf's own ``pyperf/tests/telco.json`` (written by perf 0.8.2, 41 worker processes, the first a
+    calibration run with warm-ups only) and ``mult_list_py37_tags.json`` (3 benchmarks, 2.0.1), installed
+    with pyperf, and ``track_memory.json`` (unit ``byte``: not a time, so nothing to import)."""
+    tests = Path(pyperf_module_folder()) / "tests"
+    if not (tests / "telco.json").is_file():
+        pytest.skip("this pyperf was installed without its tests' files")
+    status, _, err = ingest("pyperf", tests / "telco.json", "--data", data, "--benchmark", "telco")
+    assert status == 0, err
+    document = json.loads((tests / "telco.json").read_text())
+    runs = document["benchmarks"][0]["runs"]
+    values = [v for run in runs for v in run.get("values", [])]
+    assert len(values) == 120 and sum(1 for run in runs if "values" not in run) == 1
+    (result,) = loaded(data, "telco").results
+    assert result.samples == pytest.approx([v * 1e3 for v in values], rel=1e-12)
+    assert result.provenance.by == "pyperf 0.8.2" and result.software == {"python": "3.5.1"}
+    assert "120 values from 40 worker process(es)" in result.provenance.note
+    status, _, err = ingest("pyperf", tests / "mult_list_py37_tags.json", "--data", data, "--benchmark", "mult")
+    assert status == 0, err
+    bench = loaded(data, "mult")
+    suite = json.loads((tests / "mult_list_py37_tags.json").read_text())
+    for entry in suite["benchmarks"]:
+        name = entry["metadata"]["name"]
+        (result,) = [r for r in bench.results if bench.implementation(r.implementation).name == name]
+        assert result.samples == pytest.approx(
+            [v * 1e6 for run in entry["runs"] for v in run.get("values", [])], rel=1e-12)
+    assert_private_left_out(data, "selma", "apu", "/home/haypo")
+    memory = tests / "track_memory.json"
+    assert ingest("pyperf", memory, "--data", data, "--benchmark", "memory") == (
+        1, "", f"error: {memory}: nothing to import: timeit: not a time (pyperf unit 'byte')\n")
+
+
+def pyperf_module_folder() -> str:
+    import pyperf
+
+    return os.path.dirname(pyperf.__file__)
+
+
+ASV_UNIT_BENCHMARKS = '''
+def mem_list():
+    return [0] * 1000
+
+def peakmem_list():
+    [0] * 100000
+
+def track_seconds():
+    return 0.25
+track_seconds.unit = "seconds"
+
+def time_fails():
+    raise RuntimeError("boom")
+
+def timeraw_import():
+    return "import json"
+
+class TimeSuite:
+    params = [1, 2, 3]
+    param_names = ["k"]
+
+    def setup(self, k):
+        if k == 3:
+            raise NotImplementedError()
+
+    def time_k(self, k):
+        sum(range(k * 10))
+
+    def track_k(self, k):
+        return k
+'''
+
+
+def test_asv_decides_what_is_a_time_as_asv_does(data: Path, tmp_path: Path) -> None:
+    """A module named ``time_units`` (as in asv's own example results) holding memory, peak memory and track
+    benchmarks: asv types a benchmark by its last name part only, so none of them is a time, with or without
+    ``benchmarks.json`` (they were imported as times without it); a track benchmark in seconds is a value
+    it returned, skipped; a combination that raised NotImplementedError is skipped, a failure refused."""
+    found, commit = run_asv(tmp_path / "asv", ASV_UNIT_BENCHMARKS, "time_units.py")
+    document = json.loads(found.read_text(), parse_constant=lambda c: None)
+    row = {name: dict(zip(document["result_columns"], r, strict=False)) for name, r in document["results"].items()}
+    alone = tmp_path / "alone" / found.name
+    alone.parent.mkdir()
+    shutil.copy(found, alone)
+    for n, path in enumerate((found, alone)):
+        (data / str(n)).mkdir()
+        status, out, _ = ingest("asv", path, "--data", data / str(n), "--benchmark", "units")
+        assert status == 1, "a failed benchmark is refused"
+        said = {re.split(r"[( ]", line.split(": ")[1])[0]: line.split(":")[0] for line in out.splitlines()}
+        assert said == {"time_units.mem_list": "skipped", "time_units.peakmem_list": "skipped",
+                        "time_units.track_seconds": "skipped", "time_units.TimeSuite.track_k": "skipped",
+                        "time_units.TimeSuite.time_k": "imported", "time_units.time_fails": "refused",
+                        "time_units.timeraw_import": "imported"}, out
+        assert out.count("asv skipped this parameter combination (NaN)") == 1, "k=3 of time_k; track_k: not a time"
+        bench = loaded(data / str(n), "units")
+        assert sorted(r.implementation for r in bench.results) == [
+            "time_units.timeraw_import", "time_units.timesuite.time_k-1", "time_units.timesuite.time_k-2"]
+        for result in bench.results:
+            k = result.implementation.partition("-")[2]
+            samples = row["time_units.TimeSuite.time_k" if k else "time_units.timeraw_import"]["samples"]
+            assert result.samples == pytest.approx([s * unit_factor(bench) for s in samples[int(k or 1) - 1]])
+            assert result.commit == commit
+
+
+def run_asv(work: Path, benchmarks: str, module: str) -> tuple[Path, str]:
+    """``asv run --python=same --record-samples`` of ``benchmarks`` (one of which fails) in a new project: its
+    results file, laid out as asv lays it out (``benchmarks.json`` two folders up), and the commit."""
+    home, project = work / "home", work / "project"
+    (project / "benchmarks").mkdir(parents=True)
+    home.mkdir()
+    (project / "asv.conf.json").write_text(json.dumps(ASV_CONF))
+    (project / "benchmarks/__init__.py").write_text("")
+    (project / "benchmarks" / module).write_text(benchmarks)
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "benchmarks")
+    commit = git(project, "rev-parse", "HEAD")
+    env = {**os.environ, "HOME": str(home), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    asv = [sys.executable, "-m", "asv"]
+    subprocess.run([*asv, "machine", "--yes"], cwd=project, env=env, check=True, capture_output=True, timeout=60)
+    done = subprocess.run([*asv, "run", "--python=same", "--launch-method", "forkserver", "--set-commit-hash",
+                           commit, "--record-samples", "-a", "repeat=3", "-a", "rounds=1", "-a", "number=5", "-a",
+                           "warmup_time=0"], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, "asv's status when a benchmark failed (time_fails)\n" + done.stdout + done.stderr
+    return next((project / "results").glob(f"*/{commit[:8]}-*.json")), commit
+
+
+def test_asv_version_1_file_from_its_repository(data: Path) -> None:
+    """``test/example_results/cheetah/fcf8c079-py2.7-Cython-numpy1.8.json`` of github.com/airspeed-velocity/asv
+    (commit 208c2d69612bd2ea543e16557dba84c15519ed43), a results file of format version 1 (asv 0.4 and
+    before: a benchmark's result alone, or an object with its params), copied as it is.  It was refused
+    ("format version 2") before; ``time_units.mem_unit`` is a memory benchmark in a module named time_..."""
+    source = FIXTURES / "asv-v1" / "cheetah" / "fcf8c079-py2.7-Cython-numpy1.8.json"
+    status, out, _ = ingest("asv", source, "--data", data, "--benchmark", "v1", "--unit", "s")
+    assert status == 1, "failed benchmarks are refused, the others imported"
+    lines = out.splitlines()
+    assert lines[:6] == [
+        "refused: time_AAA_failure: asv recorded no result: the benchmark failed",
+        "skipped: time_AAA_skip: asv skipped this benchmark (NaN)",
+        "refused: time_coordinates.time_latitude: asv recorded no result: the benchmark failed",
+        "skipped: time_units.mem_unit: not a time (not named as an asv time benchmark (time_..., Time...) and no "
+        "benchmarks.json beside)",
+        "refused: time_other.time_parameterized(3): asv recorded no result: the benchmark failed",
+        "skipped: params_examples.ParamSuite.track_value: not a time (not named as an asv time benchmark "
+        "(time_..., Time...) and no benchmarks.json beside)"]
+    bench = loaded(data, "v1")
+    document = json.loads(source.read_text(), parse_constant=lambda c: None)
+    expected = {k.lower(): v for k, v in document["results"].items()
+                if isinstance(v, float) and ".time_" in k}
+    expected |= {"time_other.time_parameterized-1": 1.0, "time_other.time_parameterized-2": 4.0}
+    assert {r.implementation: r.value for r in bench.results} == expected and len(expected) == 12
+    for result in bench.results:
+        assert result.samples == [] and result.commit == "fcf8c079fae7ebad9f27bd31a819f0e4fdd85b99"
+        assert result.software == {"python": "2.7", "numpy": "1.8"}
+        assert result.hardware.cpu == "Intel(R) Core(TM) i5-2520M CPU @ 2.50GHz (4 cores)"
+        assert result.platform == "Linux (Fedora 20)"
+        assert "the file's modification time (asv recorded no date for it)" in result.provenance.note
+    assert_private_left_out(data, "cheetah")
+
+
+def test_hyperfine_parameter_lists_one_run_failures_and_zero_times(data: Path, tmp_path: Path) -> None:
+    """``-L`` with two lists (every combination, named by both), ``--runs 1`` (``stddev`` null: one sample),
+    the same command twice (refused: no --map can tell them apart); and a file hyperfine 1.15.0 wrote here
+    (``hyperfine -i --runs 3 false true``, kept in tests/importers/): ``false`` failed every run and is
+    refused, ``true``'s runs faster than the shell's start-up were written as 0 s, which its note says."""
+    if shutil.which("hyperfine") is None:
+        pytest.skip("hyperfine is not installed (tools/ensure-hyperfine.sh installs Debian's; `make test` runs it)")
+    for name, args in (("lists.json", ["-N", "--runs", "2", "-L", "n", "1,2", "-L", "m", "a,b", "echo {n}{m}"]),
+                       ("one.json", ["--runs", "1", "sleep 0.01"]), ("twice.json", ["--runs", "2", "true", "true"])):
+        done = subprocess.run(["hyperfine", "--export-json", name, *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert ingest("hyperfine", tmp_path / "lists.json", "--data", data, "--benchmark", "lists")[0] == 0
+    bench = loaded(data, "lists")
+    for entry in json.loads((tmp_path / "lists.json").read_text())["results"]:
+        p = entry["parameters"]
+        (result,) = results(bench, f"echo-{p['n']}{p['m']}-m-{p['m']}-n-{p['n']}")
+        assert result.samples == pytest.approx([t * unit_factor(bench) for t in entry["times"]], rel=1e-12)
+    assert len(bench.results) == 4
+    assert ingest("hyperfine", tmp_path / "one.json", "--data", data, "--benchmark", "one", "--unit", "s")[0] == 0
+    (one,) = loaded(data, "one").results
+    assert one.samples == json.loads((tmp_path / "one.json").read_text())["results"][0]["times"]
+    twice = tmp_path / "twice.json"
+    assert ingest("hyperfine", twice, "--data", data, "--benchmark", "twice") == (
+        1, "", f"error: {twice}: the file has two cases named 'true' (the same command or benchmark measured "
+               "twice?) that cannot be told apart; --select can import the others\n")
+    source = FIXTURES / "hyperfine-1.15.0-ignore-failure.json"
+    status, out, _ = ingest("hyperfine", source, "--data", data, "--benchmark", "ignored", "--unit", "s")
+    assert status == 1 and out.startswith("refused: false: 3 of 3 runs failed")
+    (true,) = loaded(data, "ignored").results
+    assert true.samples == [0.00020837647999999973, 0.0, 0.0]
+    assert true.note.startswith("2 of 3 runs were recorded as 0 s: hyperfine sets a run faster than its measured "
+                                "shell start-up to 0")
+
+
+def gbench_rows(source: Path, run_name: str, run_type: str = "iteration") -> list[dict[str, Any]]:
+    return [r for r in json.loads(source.read_text())["benchmarks"]
+            if r["run_name"] == run_name and r["run_type"] == run_type]
+
+
+def test_google_benchmark_1_7_files_written_by_the_library(data: Path, tmp_path: Path) -> None:
+    """Files Google Benchmark 1.7.1 (Debian's libbenchmark-dev) wrote running tests/importers/gbench_variants.cc
+    with ``--benchmark_out_format=json``: a complexity family (its BigO and RMS rows skipped, saying so:
+    they were left out silently before), templated names, ``threads:2``, ``UseManualTime`` in seconds, units
+    us and ms, counters, an error, a debug build; then ``--benchmark_repetitions=3`` (each repetition a
+    sample, the mean/median/stddev/cv rows never) and ``--benchmark_report_aggregates_only`` (the median)."""
+    plain = FIXTURES / "gbench-1.7.1-variants.json"
+    status, out, _ = ingest("google-benchmark", plain, "--data", data, "--benchmark", "plain", "--unit", "ns")
+    assert status == 1
+    assert out.splitlines()[:2] == ["skipped: BM_Sum: a complexity fit (BigO N, RMS) over the runs BM_Sum/N, "
+                                    "not a time", "refused: BM_Error: the benchmark reported an error: resource "
+                                    "unavailable"]
+    bench = loaded(data, "plain")
+    per_ns = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+    rows = [r for r in json.loads(plain.read_text())["benchmarks"] if r["run_type"] == "iteration"
+            and not r.get("error_occurred")]
+    assert len(rows) == 9 == len(bench.results)
+    for row in rows:
+        (result,) = [r for r in bench.results if bench.implementation(r.implementation).name == row["run_name"]]
+        assert result.samples == [pytest.approx(row["real_time"] * per_ns[row["time_unit"]], rel=1e-15)]
+        assert result.note == "Google Benchmark was built as a debug library: timings may be affected."
+        assert result.hardware.cpu_count == 2 and result.recorded == "2026-12-02T05:35:21Z"
+    notes = {bench.implementation(r.implementation).name: r.provenance.note for r in bench.results}
+    assert "the manually measured time (UseManualTime) of one iteration" in notes["BM_Manual/manual_time"]
+    assert "the real time (2 threads) of one iteration" in notes["BM_Threads/threads:2"]
+    assert_private_left_out(data, '"vm"', "./bench")
+
+    repeated = FIXTURES / "gbench-1.7.1-repetitions.json"
+    assert ingest("google-benchmark", repeated, "--data", tmp_path, "--benchmark", "reps", "--unit", "ns")[0] == 1
+    reps = loaded(tmp_path, "reps")
+    for run in ("BM_Sum/64", "BM_Sum/512", "BM_Sum/4096"):
+        (result,) = results(reps, run.lower().replace("/", "-"))
+        assert result.samples == [r["real_time"] for r in gbench_rows(repeated, run)] and len(result.samples) == 3
+    (fill,) = results(reps, "bm_fill-int")
+    assert fill.samples == pytest.approx([r["real_time"] * 1e3 for r in gbench_rows(repeated, "BM_Fill<int>")])
+    only = FIXTURES / "gbench-1.7.1-aggregates-only.json"
+    assert ingest("google-benchmark", only, "--data", tmp_path, "--benchmark", "only", "--unit", "ns")[0] == 1
+    for result in loaded(tmp_path, "only").results:
+        name = loaded(tmp_path, "only").implementation(result.implementation).name
+        (median,) = [r for r in gbench_rows(only, name, "aggregate") if r["aggregate_name"] == "median"]
+        assert result.samples == [] and result.value == pytest.approx(
+            median["real_time"] * per_ns[median["time_unit"]], rel=1e-15)

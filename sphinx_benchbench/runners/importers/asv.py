@@ -1,7 +1,8 @@
 """asv's results files (``results/<machine>/<commit>-<environment>.json``).
 
 The format, from asv's ``asv/results.py`` (``Results.save``/``Results.load``,
-``api_version = 2``, asv 0.5 and later):
+``api_version = 2``, asv 0.5 and later; ``Results.update_to_2`` for version 1,
+asv 0.4 and before, read here the same way):
 
 * ``commit_hash`` (the commit measured), ``env_name`` (it names the
   interpreter's path for an existing environment: never recorded),
@@ -18,12 +19,20 @@ The format, from asv's ``asv/results.py`` (``Results.save``/``Results.load``,
   ``repr``; combinations in ``itertools.product`` order), ``started_at``
   (milliseconds since 1970), ``stats_*``, and ``samples`` (per combination,
   the time of one call of each repeat, ``asv_runner/benchmarks/time.py``;
-  only with ``asv run --record-samples``).
-* Which benchmarks are times, in seconds, is in ``results/benchmarks.json``
-  (``type``, ``unit``, ``param_names``), two folders up: read when it is
-  there; otherwise asv's naming rule (``time_``/``timeraw_`` functions,
-  ``Time``/``Timeraw`` classes; ``asv_runner/benchmarks/time.py``
-  ``name_regex``) decides.  Memory and tracked values are not times.
+  only with ``asv run --record-samples``).  Version 1 has no columns: each
+  benchmark is its result alone (a number, ``null`` or ``NaN``) or an object
+  of ``result``, ``params``, ``samples``, ``stats``; ``started_at`` is a
+  top-level mapping of benchmark to milliseconds.
+* Which benchmarks are times is in ``results/benchmarks.json`` (``type``
+  ``time``, ``unit`` ``seconds``; ``param_names``), two folders up: read when
+  it is there; otherwise asv's naming rule decides, as its discovery does
+  (``asv_runner/discovery.py`` ``_get_benchmark`` matches the name's last
+  part, the function or method, never its module or class, against
+  ``name_regex`` of ``asv_runner/benchmarks/time.py`` and ``timeraw.py``:
+  ``time_...``, ``Time...``, ``timeraw_...``, ``Timeraw...``).  Memory
+  (``mem_``, ``peakmem_``: bytes) and tracked values (``track_``, whatever
+  they return, even in seconds: a value the benchmark computed, not a time
+  asv measured) are skipped.
 
 A case is one benchmark and one combination of its parameters.
 """
@@ -59,6 +68,7 @@ from .fields import (
 __all__ = ["TOOL", "parse"]
 
 TOOL = "asv"
+#: asv's ``TimeBenchmark.name_regex`` and ``TimerawBenchmark.name_regex``, on a name's last part.
 _TIME_NAME = re.compile(r"^(Time|Timeraw)[A-Z_].+|^(time|timeraw)_.+")
 
 
@@ -76,11 +86,30 @@ def _described(path: Path) -> dict[str, Any]:
 
 def _is_time(name: str, info: dict[str, Any] | None) -> tuple[bool, str]:
     if info is not None:
-        unit = info.get("unit")
-        return unit == "seconds", f"{info.get('type', '?')} benchmark, unit {str(unit)[:20]!r}"
-    parts = name.split(".")
-    timed = any(_TIME_NAME.match(part) for part in parts[-2:])
+        kind, unit = info.get("type"), info.get("unit")
+        return kind == "time" and unit == "seconds", f"{str(kind)[:20]} benchmark, unit {str(unit)[:20]!r}"
+    timed = bool(_TIME_NAME.match(name.rsplit(".", 1)[-1]))
     return timed, "not named as an asv time benchmark (time_..., Time...) and no benchmarks.json beside"
+
+
+def _rows(root: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each benchmark's columns (``result``, ``params``, ``samples``, ``started_at``...), from either version."""
+    results = mapping(root.get("results"), "results")
+    if root.get("version") == 2:
+        columns = [str(c) for c in array(root["result_columns"], "result_columns")]
+        return {bench: dict(zip(columns, array(row, f"results.{clean(str(bench))}", clean(str(bench))),
+                                strict=False)) for bench, row in results.items()}
+    started = root["started_at"] if isinstance(root.get("started_at"), dict) else {}
+    rows = {}
+    for bench, value in results.items():
+        if isinstance(value, dict):  # a benchmark with parameters, or with samples
+            result = value.get("result")
+            row = {"result": result if isinstance(result, list) or result is None else [result],
+                   "params": value.get("params") or [], "samples": value.get("samples")}
+        else:
+            row = {"result": None if value is None else [value], "params": []}
+        rows[bench] = {**row, "started_at": started.get(bench)}
+    return rows
 
 
 def _software(root: dict[str, Any], params: dict[str, Any]) -> dict[str, str]:
@@ -108,10 +137,11 @@ def _label(name: str, values: tuple[str, ...], names: list[str] | None) -> str:
 def parse(data: Any, path: Path, options: Options) -> ImportedFile:
     """The file's benchmarks and parameter combinations as cases (see the module docstring)."""
     root = mapping(data, "the file")
-    if root.get("version") != 2 or "result_columns" not in root:
-        raise FormatError(f"not an asv results file of format version 2 (asv 0.5 and later); version "
-                          f"{str(root.get('version'))[:20]!r}")
-    columns = [str(c) for c in array(root["result_columns"], "result_columns")]
+    version = root.get("version")
+    known = (version == 2 and "result_columns" in root) or (version == 1 and "results" in root)
+    if not known or isinstance(version, bool):
+        raise FormatError(f"not an asv results file of format version 1 or 2 (asv 0.4 and before, 0.5 and "
+                          f"later); version {str(version)[:20]!r}")
     params = mapping(root.get("params") or {}, "params")
     secrets = (optional_text(params.get("machine")),)
     machine = hardware(params.get("cpu"), params.get("num_cpu"), params.get("ram"), secrets=secrets)
@@ -121,9 +151,8 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
     described = _described(path)
     cases: list[ImportedCase] = []
     refused: list[Refusal] = []
-    for bench, row in mapping(root.get("results"), "results").items():
+    for bench, cols in _rows(root).items():
         name = clean(str(bench))
-        cols = dict(zip(columns, array(row, f"results.{name}", name), strict=False))
         info = described.get(bench)
         values = [tuple(clean(str(v), limit=40) for v in array(p, "params", name))
                   for p in array(cols.get("params") or [], "params", name)]
@@ -150,7 +179,8 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
                 refused.append(Refusal(label, "asv recorded no result: the benchmark failed"))
                 continue
             if value is NON_FINITE:
-                refused.append(Refusal(label, "asv skipped this parameter combination (NaN)", failed=False))
+                what = "this parameter combination" if key != name else "this benchmark"
+                refused.append(Refusal(label, f"asv skipped {what} (NaN)", failed=False))
                 continue
             taken = tuple(number(s, "samples", label) for s in array(raw, "samples", label)) if raw else ()
             what = (f"the time of one call, per repeat ({len(taken)} repeats)" if taken

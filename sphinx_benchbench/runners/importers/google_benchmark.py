@@ -19,7 +19,8 @@ The format, from Google Benchmark's ``src/json_reporter.cc``
   same ``run_name`` and its ``repetition_index``; then come ``run_type:
   aggregate`` rows (``aggregate_name`` ``mean``, ``median``, ``stddev``,
   ``cv``, user statistics, and ``BigO``/``RMS`` for complexity fits), which
-  summarise the repetitions and are never samples.  A row with
+  summarise the repetitions and are never samples (a family's ``BigO`` and
+  ``RMS`` rows, under the family's name, are said as skipped).  A row with
   ``error_occurred`` (``SkipWithError``) measured nothing usable; one with
   ``skipped`` (``SkipWithMessage``) nothing at all.  Files written before
   ``run_type`` existed (before 1.5) mark aggregates only by a name suffix.
@@ -77,7 +78,7 @@ def _caveats(context: dict[str, Any]) -> tuple[str, ...]:
 
 def _time(row: dict[str, Any], key: str, case: str) -> tuple[float, str]:
     unit = row.get("time_unit", "ns")
-    if unit not in _UNITS:
+    if not isinstance(unit, str) or unit not in _UNITS:
         raise FormatError(f"unknown time_unit {str(unit)[:20]!r}", case)
     return number(row.get(key), key, case), unit
 
@@ -89,6 +90,16 @@ def _in_unit(values: list[tuple[float, str]]) -> tuple[tuple[float, ...], str]:
         return tuple(v for v, _ in values), units.pop()
     finest = min(units, key=_UNITS.__getitem__)
     return tuple(float(Fraction(v) * Fraction(10) ** (_UNITS[u] - _UNITS[finest])) for v, u in values), finest
+
+
+def _clock(name: str, key: str, row: dict[str, Any]) -> str:
+    """What the time is: ``real_time`` of a ``UseManualTime`` benchmark (its name ends ``/manual_time``,
+    ``benchmark_register.cc``) is the time the benchmark measured itself; with ``threads`` the row is of
+    all threads together (``threads`` is said so the reader can tell)."""
+    clock = "manually measured time (UseManualTime)" if key == "real_time" and name.endswith(
+        "/manual_time") else f"{key.split('_')[0]} time"
+    threads = count(row.get("threads"))
+    return clock + (f" ({threads} threads)" if threads and threads > 1 else "")
 
 
 def _classify(row: dict[str, Any], name: str) -> tuple[str, str, str | None]:
@@ -123,7 +134,7 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
         name = clean(text(row.get("name"), f"benchmarks[{n}].name"), secrets)
         run_type, run_name, aggregate = _classify(row, name)
         group = groups.setdefault(clean(run_name, secrets), {"rows": [], "aggregates": {}, "error": None,
-                                                             "skipped": None})
+                                                             "skipped": None, "fit": None})
         if row.get("error_occurred") is True:
             group["error"] = clean(str(row.get("error_message") or "no message"), secrets, 160)
         elif row.get("skipped") is True:
@@ -132,6 +143,8 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
             group["rows"].append(row)
         elif aggregate in ("mean", "median") and row.get("aggregate_unit", "time") == "time":
             group["aggregates"][aggregate] = row  # stddev, cv, BigO, RMS and user statistics: never values
+        elif aggregate == "BigO":
+            group["fit"] = clean(str(row.get("big_o") or "?"), secrets, 40)
     cases: list[ImportedCase] = []
     refused: list[Refusal] = []
     for name, group in groups.items():
@@ -145,8 +158,8 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
             samples, unit = _in_unit([_time(row, key, name) for row in group["rows"]])
             iterations = sorted({count(row.get("iterations")) or 0 for row in group["rows"]})
             each = f"{iterations[0]}" if len(iterations) == 1 else f"{iterations[0]} to {iterations[-1]}"
-            what = (f"the {key.split('_')[0]} time of one iteration, averaged over each of {len(samples)} "
-                    f"repetition(s) ({each} iterations each)")
+            what = (f"the {_clock(name, key, group['rows'][0])} of one iteration, averaged over each of "
+                    f"{len(samples)} repetition(s) ({each} iterations each)")
             stats: dict[str, float] = {}
         elif group["aggregates"]:
             values = {agg: _time(row, key, name) for agg, row in group["aggregates"].items()}
@@ -154,9 +167,14 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
             stats = dict(zip(values, converted, strict=True))
             samples = ()
             reps = count(next(iter(group["aggregates"].values())).get("repetitions"))
-            what = f"the {key.split('_')[0]} time of one iteration, over {reps or '?'} repetitions (aggregates only)"
+            what = (f"the {_clock(name, key, next(iter(group['aggregates'].values())))} of one iteration, over "
+                    f"{reps or '?'} repetitions (aggregates only)")
+        elif group["fit"]:
+            refused.append(Refusal(name, f"a complexity fit (BigO {group['fit']}, RMS) over the runs {name}/N, "
+                                         "not a time", failed=False))
+            continue
         else:
-            continue  # only BigO/RMS or statistics of no time: nothing to import
+            continue  # only statistics of no time: nothing to import
         cases.append(ImportedCase(name=name, unit=unit, samples=samples, stats=stats, what=what,
                                   date=date_text(context.get("date")), hardware=machine, notes=notes))
     if not cases and not refused:

@@ -78,8 +78,12 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
         stats = {k: number(entry[k], k, name) for k in SUMMARY_STATISTICS if entry.get(k) is not None}
         if not samples and "median" not in stats and "mean" not in stats:
             raise FormatError("neither times nor a median or mean", name)
+        zeros = sum(1 for t in samples if t == 0)
+        notes = (f"{zeros} of {len(samples)} runs were recorded as 0 s: hyperfine sets a run faster than its "
+                 "measured shell start-up to 0 (src/benchmark/executor.rs), so the command is too fast to time "
+                 "this way",) if zeros else ()
         cases.append(ImportedCase(
-            name=name, unit="s", samples=samples, stats={} if samples else stats,
+            name=name, unit="s", samples=samples, stats={} if samples else stats, notes=notes,
             what=f"the wall-clock time of one run of the command ({len(samples) or '?'} timed runs, "
                  "warm-up runs excluded)"))
     if not cases and not refused:

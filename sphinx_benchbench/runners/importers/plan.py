@@ -109,7 +109,7 @@ def _when(case: ImportedCase, request: Request, tool: str) -> tuple[str, str]:
         zone = "" if case.date.endswith("Z") else ", local time of the measuring machine (no zone recorded)"
         return case.date, f"as {tool} recorded it{zone}"
     if request.file_date:
-        return request.file_date, f"the file's modification time ({tool} records no date)"
+        return request.file_date, f"the file's modification time ({tool} recorded no date for it)"
     raise ImportFailure(f"{tool} records no date here; give one with --date", case.name)
 
 
@@ -198,6 +198,9 @@ def _ids(cases: list[ImportedCase], request: Request) -> list[str]:
     for impl_id, n in Counter(ids).items():
         if n > 1:
             names = [c.name for c, i in zip(cases, ids, strict=True) if i == impl_id]
+            if names[0] == names[1]:  # --map cannot tell them apart: it maps a name
+                raise ImportFailure(f"the file has two cases named {names[0]!r} (the same command or benchmark "
+                                    "measured twice?) that cannot be told apart; --select can import the others")
             raise ImportFailure(f"cases {names[0]!r} and {names[1]!r} would both be implementation {impl_id!r}; "
                                 "tell them apart with --map NAME=ID")
     return ids

@@ -108,7 +108,7 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
     """The suite's benchmarks as cases (see the module docstring)."""
     root = mapping(data, "the file")
     version = root.get("version")
-    if version not in _VALUES or isinstance(version, bool):
+    if not isinstance(version, (str, int)) or isinstance(version, bool) or version not in _VALUES:
         raise FormatError(f"pyperf file format version {str(version)[:20]!r} is not supported (known: 5, 6, 1.0)")
     suite = mapping(root.get("metadata") or {}, "metadata") if version != 5 else {}
     cases: list[ImportedCase] = []

@@ -3,13 +3,17 @@
 The format, from pytest-benchmark's source (``src/pytest_benchmark/``):
 
 * ``plugin.py`` ``pytest_benchmark_generate_json``: the top level is
-  ``machine_info``, ``commit_info``, ``benchmarks``, ``datetime`` (UTC, ISO
-  8601, when the file was written) and ``version`` (pytest-benchmark's);
+  ``machine_info``, ``commit_info``, ``benchmarks``, ``datetime`` (when the
+  file was written: ``datetime.now(timezone.utc).isoformat()``, with its
+  ``+00:00``, in 4.0 and later; ``datetime.utcnow().isoformat()``, UTC without
+  a zone, in 3.x, so a zone-less one is read as UTC) and ``version``
+  (pytest-benchmark's);
   ``pytest_benchmark_generate_machine_info`` fills ``machine_info`` from
   ``platform`` (``node`` is the host name: never recorded) and py-cpuinfo
   (``cpu.brand_raw``, ``cpu.count``).
 * ``stats.py``: each benchmark is ``name`` (the test with its parameters,
-  ``test_sum[10]``), ``fullname`` (its node id, a path), ``group``, ``params``,
+  ``test_sum[10]``; not unique: ``TestA::test_x`` and ``TestB::test_x`` are
+  both ``test_x``), ``fullname`` (its node id, a path), ``group``, ``params``,
   ``options`` (``timer``...) and ``stats``: ``min``, ``max``, ``mean``,
   ``median``, ``rounds``, ``iterations``... and ``data``, one value per round,
   which ``Metadata.update`` stores as the round's duration divided by its
@@ -25,6 +29,7 @@ Times are in seconds.  A case is one entry of ``benchmarks``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -53,24 +58,37 @@ from .fields import (
 __all__ = ["TOOL", "parse"]
 
 TOOL = "pytest-benchmark"
+#: A timestamp without a zone, as pytest-benchmark 3.x wrote ``datetime.utcnow().isoformat()``.
+_NAIVE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+
+
+def _qualified(name: str, fullname: str | None, level: int) -> str:
+    """``name`` told apart by its node id: at level 1 by the module's file name and the classes
+    (``test_mod::TestA::test_x``), at level 2 by the node id as pytest wrote it (relative to the
+    rootdir; :func:`.fields.clean` masks a home folder in it)."""
+    if level == 0 or not fullname or "::" not in fullname:
+        return name
+    path, rest = fullname.replace("\\", "/").split("::", 1)
+    if level == 1:
+        return f"{path.rsplit('/', 1)[-1].removesuffix('.py')}::{rest}"
+    return f"{path.removesuffix('.py')}::{rest}"
 
 
 def _names(benchmarks: list[dict[str, Any]], secrets: tuple[str | None, ...]) -> list[str]:
-    """Each benchmark's ``name``; where two share one (same test in two modules), the module's stem before it.
+    """Each benchmark's ``name``; where two share one (one test in two modules or two classes), told
+    apart by as little of their node ids as needed (see :func:`_qualified`).
 
-    The node id's folders are a path on the measuring machine, so only the
-    module's file name is used.
+    The node id's folders may be a path on the measuring machine, so they are
+    used only when the module and classes are not enough.
     """
-    names = [clean(text(b.get("name"), f"benchmarks[{n}].name"), secrets) for n, b in enumerate(benchmarks)]
-    repeated = {name for name, n in Counter(names).items() if n > 1}
-    out = []
-    for name, bench in zip(names, benchmarks, strict=True):
-        fullname = optional_text(bench.get("fullname"))
-        if name in repeated and fullname and "::" in fullname:
-            module = fullname.split("::", 1)[0].replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
-            name = clean(f"{module}::{name}", secrets)
-        out.append(name)
-    return out
+    base = [clean(text(b.get("name"), f"benchmarks[{n}].name"), secrets) for n, b in enumerate(benchmarks)]
+    fullnames = [optional_text(b.get("fullname")) for b in benchmarks]
+    names = list(base)
+    for level in (1, 2):
+        repeated = {name for name, n in Counter(names).items() if n > 1}
+        names = [clean(_qualified(b, f, level), secrets) if name in repeated else name
+                 for name, b, f in zip(names, base, fullnames, strict=True)]
+    return names
 
 
 def parse(data: Any, path: Path, options: Options) -> ImportedFile:
@@ -94,9 +112,10 @@ def parse(data: Any, path: Path, options: Options) -> ImportedFile:
     system = " ".join(str(machine[k]) for k in ("system", "release", "machine") if optional_text(machine.get(k)))
     commit_info = mapping(root.get("commit_info") or {}, "commit_info")
     commit = commit_text(commit_info.get("id"))
-    notes = ("pytest-benchmark found uncommitted changes in the working tree",) if commit and commit_info.get(
-        "dirty") is True else ()
-    date = date_text(root.get("datetime"))
+    dirty = commit is not None and commit_info.get("dirty") is True
+    notes = ("the working tree had uncommitted changes (pytest-benchmark's commit_info.dirty)",) if dirty else ()
+    written = root.get("datetime")
+    date = date_text(written + "+00:00" if isinstance(written, str) and _NAIVE.fullmatch(written.strip()) else written)
     benchmarks = [mapping(b, f"benchmarks[{n}]") for n, b in enumerate(array(root["benchmarks"], "benchmarks"))]
     cases = []
     for name, bench in zip(_names(benchmarks, secrets), benchmarks, strict=True):
