@@ -187,10 +187,22 @@ named.NamedFile.link = link_then_die
 """
 #: Killed with both files written and flushed, before either has a name.
 KILL_BEFORE_ANY_NAME = """\
-real = unnamed.Unnamed.link
 def die_instead(self, dst):
     die()
 unnamed.Unnamed.link = die_instead
+"""
+#: Killed the moment both files are written and flushed (only two mkdir calls, for a first recording, then
+#: the links come after that).
+KILL_BEFORE_THE_FOLDERS = """\
+real = unnamed.write
+written = []
+def write_then_die(folder, data):
+    staged = real(folder, data)
+    written.append(staged)
+    if len(written) == 2:
+        die()
+    return staged
+unnamed.write = write_then_die
 """
 
 
@@ -220,15 +232,17 @@ def test_sigkill_between_the_log_and_the_result_is_undone_at_the_next_start(tmp_
     assert len(after) == len(before) + 1 and set(before) < set(after), "exactly the new, complete result"
 
 
-def test_sigkill_before_the_names_are_made_leaves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("first", [True, False], ids=["first-recording", "later-recording"])
+def test_sigkill_before_the_names_are_made_leaves_nothing(tmp_path: Path, first: bool) -> None:
     """With its log and result written and flushed but not yet named, a recorder killed with SIGKILL leaves
-    nothing at all: no temporary file, no folder, not even for the next start to clean."""
+    nothing at all: no temporary file, no folder (not even results/ for a benchmark's first recording), not
+    even for the next start to clean."""
     data, folder = bench_folder(tmp_path)
-    (folder / "results").mkdir()
-    record(folder, data, "fake", [result()], b"iteration 1\n", "h")
+    if not first:
+        record(folder, data, "fake", [result()], b"iteration 1\n", "h")
     before = snapshot(data)
     entries = sorted(p.relative_to(data) for p in data.rglob("*"))
-    _die_while_recording(tmp_path, folder, data, KILL_BEFORE_ANY_NAME)
+    _die_while_recording(tmp_path, folder, data, KILL_BEFORE_THE_FOLDERS if first else KILL_BEFORE_ANY_NAME)
     assert snapshot(data) == before
     assert sorted(p.relative_to(data) for p in data.rglob("*")) == entries
 
@@ -478,3 +492,22 @@ def test_a_second_ctrl_c_does_not_cut_the_stopping_short(tmp_path: Path) -> None
     assert proc.returncode == 130, err
     assert "interrupted: fake/shell was stopped; nothing was recorded for it" in err
     assert sleepers() == [], "the runner exited while the command still ran"
+
+
+SETTLED = """\
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from sphinx_benchbench.runners.cli.stopping import answering
+code = answering(lambda: 3, settle={settle})
+os.kill(os.getpid(), signal.SIGTERM)  # as the command's work is done and the interpreter shuts down
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("settle", [True, False])
+def test_a_signal_after_the_command_returned_does_not_replace_its_status(settle: bool) -> None:
+    """A runner that has recorded and reported keeps its exit status when a signal arrives as it exits;
+    only the process's own command settles (a main called with arguments, in a test, does not)."""
+    done = subprocess.run([sys.executable, "-c", SETTLED.format(repo=str(REPO), settle=settle)], timeout=60,
+                          check=False)
+    assert done.returncode == (3 if settle else -signal.SIGTERM)

@@ -126,7 +126,7 @@ def _data_folder(given: Path | None, conf: Path | None, values: dict[str, Any]) 
 
 def main(argv: list[str] | None = None) -> int:
     """``check``; an interrupt is status 130 and one line."""
-    return answering(functools.partial(_main, argv))
+    return answering(functools.partial(_main, argv), settle=argv is None)
 
 
 def _main(argv: list[str] | None) -> int:

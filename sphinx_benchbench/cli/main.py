@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
     # Signals are answered before the command's modules import, as python -m runners.run does.
-    return answering(command)
+    return answering(command, settle=argv is None)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def _update(data: Path, recorded: RecordedVersions | None, index: str, timeout: 
 
 def main(argv: list[str] | None = None) -> int:
     """``versions``; an interrupt is status 130 and one line."""
-    return answering(functools.partial(_main, argv))
+    return answering(functools.partial(_main, argv), settle=argv is None)
 
 
 def _main(argv: list[str] | None) -> int:

@@ -155,7 +155,7 @@ def _formats() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """The command; an interrupt is status 130 and one line, not a traceback."""
-    return answering(functools.partial(_main, argv))
+    return answering(functools.partial(_main, argv), settle=argv is None)
 
 
 def _main(argv: list[str] | None) -> int:

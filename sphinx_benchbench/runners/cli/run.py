@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     The runner adopts what its commands' processes orphan (:mod:`..commands.orphans`): anything a
     command left behind by killing its keeper is stopped after that command, and again here at the end.
     """
-    return answering(functools.partial(_run_adopting, argv))
+    return answering(functools.partial(_run_adopting, argv), settle=argv is None)
 
 
 def _run_adopting(argv: list[str] | None) -> int:

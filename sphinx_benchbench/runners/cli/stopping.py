@@ -11,20 +11,30 @@ milliseconds before Python runs any code of this project cannot be answered.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 
 from ...exits import INTERRUPTED as EXIT_INTERRUPTED
-from ..commands.signals import interruptible, signal_name
+from ..commands.signals import STOPPING, interruptible, signal_name
 
 __all__ = ["EXIT_INTERRUPTED", "answering"]
 
 
-def answering(command: Callable[[], int]) -> int:
-    """Run ``command`` (a ``main``); an interrupt it lets through becomes :data:`EXIT_INTERRUPTED`."""
+def answering(command: Callable[[], int], settle: bool = False) -> int:
+    """Run ``command`` (a ``main``); an interrupt it lets through becomes :data:`EXIT_INTERRUPTED`.
+
+    ``settle``: the command is the process's own (its ``main`` was called without arguments), so once
+    it has returned, stopping signals are held back until the process ends.  The work is done and
+    reported by then; a signal during the interpreter's shutdown, with the default handlers back,
+    would only turn the status the command reported into a kill.
+    """
     with interruptible():
         try:
-            return command()
+            code = command()
         except KeyboardInterrupt as exc:  # Interrupted, or Python's own before the handlers were installed
             print(f"\ninterrupted ({signal_name(exc)})", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            code = EXIT_INTERRUPTED
+        if settle:
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        return code

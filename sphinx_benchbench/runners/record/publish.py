@@ -30,7 +30,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import fcntl
+import functools
 import gzip
 import os
 import re
@@ -107,14 +109,18 @@ def record(
         # makes other runners wait too, so none judges this one's log, named a moment before its
         # result, to be a dead runner's.
         with deferred(), _publishing(folder.parent):
-            _make_folders(folder, created)
             for line in remove_leftovers(folder):
                 print(f"note: {line}", file=sys.stderr)
+            # Files without a name wait in the benchmark's folder, on results/'s file system, so that a
+            # results/ this recording makes is made only once they are written: a SIGKILL before then
+            # leaves no empty folder either.
+            folders = functools.partial(_make_folders, folder, created)
             try:
-                final = _publish(folder, base, results, log_bytes, header, unnamed.write)
+                final = _publish(folder, base, results, log_bytes, header, _stage_unnamed, folders)
             except unnamed.Unsupported:
+                folders()
                 with Staging(folder) as staging:
-                    final = _publish(folder, base, results, log_bytes, header, staging.write)
+                    final = _publish(folder, base, results, log_bytes, header, staging.write, folders)
             _sync(folder, folder / LOGS_DIR)
             if on_published is not None:
                 on_published(final)
@@ -127,18 +133,21 @@ def record(
 
 
 def _publish(folder: Path, base: str, results: list[Result], log_bytes: bytes | None, header: str,
-             stage: _Stage) -> Path:
-    """Publish under the first free name of ``base``, ``base-2``, ...: another runner may take one meanwhile."""
+             stage: _Stage, folders: Callable[[], None]) -> Path:
+    """Publish under the first free name of ``base``, ``base-2``, ...: another runner may take one meanwhile.
+
+    ``folders`` makes ``results/`` and ``results/logs/`` where missing, once the files are staged.
+    """
     n = 1
     while True:
-        final = _publish_as(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header, stage)
+        final = _publish_as(folder, base if n == 1 else f"{base}-{n}", results, log_bytes, header, stage, folders)
         if final is not None:
             return final
         n += 1
 
 
 def _publish_as(folder: Path, stem: str, results: list[Result], log_bytes: bytes | None, header: str,
-                stage: _Stage) -> Path | None:
+                stage: _Stage, folders: Callable[[], None]) -> Path | None:
     """Name the log, then the result, under ``stem``; ``None`` when either name is taken.
 
     Names are made with hard links, which never replace a file (unlike rename): two runners finishing in
@@ -153,8 +162,9 @@ def _publish_as(folder: Path, stem: str, results: list[Result], log_bytes: bytes
     try:
         if log_bytes is not None:
             staged.append(stage(folder, log_bytes))
-            if not staged[1].link(final_log):
-                return None
+        folders()
+        if log_bytes is not None and not staged[1].link(final_log):
+            return None
         published = False
         try:
             published = staged[0].link(final_yaml)  # the result appears last, complete
@@ -165,6 +175,17 @@ def _publish_as(folder: Path, stem: str, results: list[Result], log_bytes: bytes
     finally:
         for file in staged:
             file.close()
+
+
+def _stage_unnamed(folder: Path, data: bytes) -> unnamed.Unnamed:
+    """``data`` without a name in the benchmark's folder, or in ``results/`` itself where only it is writable."""
+    try:
+        return unnamed.write(folder.parent, data)
+    except OSError as exc:
+        if isinstance(exc, unnamed.Unsupported) or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) \
+                or not folder.is_dir():
+            raise
+        return unnamed.write(folder, data)
 
 
 def _make_folders(folder: Path, created: list[Path]) -> None:
