@@ -14,7 +14,7 @@ The commands span what people time: a compressor on a 4 MB file (about 40 ms
 to 0.5 s), a fixed sleep, and an interpreter start-up (about 15 ms, where any
 difference in how a command is started would show most).
 
-Usage: ``python benchmarks/wall_vs_hyperfine.py [--rounds N] [--runs N] [--check]``.
+Usage: ``python benchmarks/wall_vs_hyperfine.py [--rounds N] [--runs N] [--only NAME] [--check]``.
 """
 
 from __future__ import annotations
@@ -85,6 +85,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=10, help="timed runs per measurement")
+    parser.add_argument("--only", action="append", choices=list(COMMANDS), help="measure only this command "
+                        "(repeatable)")
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 unless every median ratio is within {LIMIT * 100:.0f}%%")
     args = parser.parse_args()
@@ -98,6 +100,8 @@ def main() -> int:
         work = Path(tmp)
         make_input(work)
         for name, command in COMMANDS.items():
+            if args.only and name not in args.only:
+                continue
             if not shutil.which(shlex.split(command)[0]):
                 print(f"{name:<8} skipped: {shlex.split(command)[0]} not found")
                 continue
