@@ -28,7 +28,7 @@ def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
         pytest.skip(f"needs {', '.join(missing)} (Debian: make tex)")
     out = tmp_path_factory.mktemp("pdf")
     done = subprocess.run([sys.executable, "-m", "sphinx", "-M", "latexpdf", str(REPO / "docs"), str(out), "-q"],
-                          capture_output=True, text=True, cwd=REPO, timeout=900, check=False)
+                          capture_output=True, text=True, errors="replace", cwd=REPO, timeout=900, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     pdf = next((out / "latex").glob("*.pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -84,7 +84,7 @@ def test_names_pdflatex_cannot_typeset_do_not_stop_the_pdf(tmp_path: Path) -> No
         text = text.replace(old, new, 1)
     definition.write_text(text, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "sphinx", "-M", "latexpdf", str(src), str(tmp_path / "out"), "-q"],
-                          capture_output=True, text=True, cwd=src, timeout=900, check=False)
+                          capture_output=True, text=True, errors="replace", cwd=src, timeout=900, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "U+0301" not in done.stderr, "the combining accent is composed with its letter"
     assert re.search(r"index\.rst:\d+: WARNING: pdflatex cannot typeset 8 character\(s\) of this table "
