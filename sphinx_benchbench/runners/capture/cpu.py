@@ -12,7 +12,7 @@ numbers are decoded here with the common part of that table.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 __all__ = ["ARM_IMPLEMENTERS", "model_from_cpuinfo", "model_from_lscpu", "pick_model"]
 
@@ -62,16 +62,20 @@ def _number(text: str) -> int | None:
         return None
 
 
+def _fields(text: str) -> Iterator[tuple[str, str]]:
+    """``(key, value)`` of each ``key: value`` line, as /proc/cpuinfo and lscpu print them."""
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            yield key.strip(), value
+
+
 def model_from_cpuinfo(text: str) -> str | None:
     """The first ``model name`` of ``/proc/cpuinfo`` (x86, some arm boards), else its implementer and part
     numbers decoded (``ARM Neoverse-N1``; both cores of a big.LITTLE machine: ``ARM Cortex-A53 + Cortex-A72``)."""
     cores: list[tuple[int | None, int | None]] = []
     implementer: int | None = None
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        key = key.strip()
-        if not sep:
-            continue
+    for key, value in _fields(text):
         if key == "model name" and _known(value):
             return _known(value)
         if key == "CPU implementer":
@@ -101,11 +105,7 @@ def model_from_lscpu(text: str) -> str | None:
     vendor: str | None = None
     models: list[str] = []
     bios: str | None = None
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        key = key.strip()
-        if not sep:
-            continue
+    for key, value in _fields(text):
         if key == "Vendor ID" and vendor is None:
             vendor = _known(value)
         elif key == "Model name" and _known(value) and _known(value) not in models:
@@ -126,9 +126,8 @@ def pick_model(cpuinfo: str | None, lscpu: Callable[[], str | None], processor: 
     """The model: cpuinfo's ``model name``, else lscpu's (``lscpu`` is called only then), else cpuinfo's
     numbers decoded, else the platform's ``processor``."""
     if cpuinfo:
-        for line in cpuinfo.splitlines():
-            key, sep, value = line.partition(":")
-            if sep and key.strip() == "model name" and _known(value):
+        for key, value in _fields(cpuinfo):
+            if key == "model name" and _known(value):
                 return _known(value)
     said = lscpu()
     found = model_from_lscpu(said) if said else None
