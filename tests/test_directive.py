@@ -6,6 +6,7 @@ import base64
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -214,6 +215,22 @@ def test_editing_data_rebuilds_exactly_the_pages_that_use_it(
     _edit(results, "value: 7.0", "value: 8.0")
     app.build()
     assert "8.0" in soup(app).select("table.bb-table")[0].get_text()
+
+
+def test_a_page_naming_a_missing_benchmark_is_read_again_until_it_is_there(
+    make_app: Callable[..., SphinxTestApp], project: Callable[[str], Path]
+) -> None:
+    """As Sphinx does for a missing dependency: the file's arrival has no time stamp to compare."""
+    src = project("basic")
+    (src / "later.rst").write_text(":orphan:\n\nLater\n=====\n\n.. benchmark-table:: later\n", encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert "unknown benchmark 'later'" in app.warning.getvalue()
+    assert sorted(app.builder.read()) == ["later"]
+    assert sorted(app.builder.read()) == ["later"]
+    shutil.copytree(src / "data/toy", src / "data/later")
+    assert sorted(app.builder.read()) == ["later"]
+    assert sorted(app.builder.read()) == [], "there now: read once more, then not again"
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -8,6 +8,7 @@ the wheel ships (``sphinx_benchbench/locale/``).
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import importlib.util
 import io
 import re
@@ -193,3 +194,17 @@ def test_the_script_compiles_what_the_po_says(tmp_path: Path) -> None:
     translations = gettext.GNUTranslations(io.BytesIO(mo))
     assert translations.gettext("Relative to {name}") == "Par rapport à {name}"
     assert translations.gettext("(click to expand)") == "(cliquer pour déplier)"
+
+
+@pytest.mark.parametrize("with_day", [False, True])
+def test_english_dates_written_without_babel_match_babel(with_day: bool) -> None:
+    """English is said without loading Babel's data (it cost a page more than the rest of its
+    environment); what it says must be what Babel says, for every month."""
+    from sphinx.util.i18n import format_date
+
+    from sphinx_benchbench.analysis.versions import date_words
+
+    for month in range(1, 13):
+        date = dt.date(2026, month, 9 if month % 2 else 23)
+        babel = format_date("%-d %B %Y" if with_day else "%B %Y", date=date, language="en")  # type: ignore[arg-type]
+        assert date_words(date, with_day, None) == date_words(date, with_day, "en") == babel

@@ -162,3 +162,69 @@ def test_a_history_of_many_series_keeps_its_legend_in_its_box() -> None:
     assert "993 others" in svg and "impl 6</text>" in svg and "impl 7</text>" not in svg
     few = history_svg({"kind": "history", "title": "t", "unit": "s", "decimals": 1, "series": series[:8]}, "k", "a")
     assert "others" not in few and "impl 7</text>" in few
+
+
+def _age(folder: Path, seconds: float = 60) -> None:
+    """Every file under ``folder`` last modified ``seconds`` ago."""
+    then = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (then, then))
+
+
+def _load_anew(data: Path, cache_dir: Path) -> tuple[FileCache, object, list]:
+    """A load as a new ``sphinx-build`` process does it: nothing kept in the process, the cache on disk."""
+    loader._cache.clear()
+    cache = FileCache(cache_dir)
+    bench, problems = loader.load_benchmark_cached(data, "toy", cache)
+    return cache, bench, problems
+
+
+def test_a_whole_load_is_kept_and_used_while_every_file_it_read_holds(
+        data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_RACY_NS", 0)  # this test's edits are seconds apart; the rule has its own test
+    results = data / "toy/results/2024-02-01.yaml"
+    _edit(results, "    value: 6.0\n", "    value: -6.0\n")  # a located problem, kept with the load
+    _age(data)
+    first, bench, problems = _load_anew(data, tmp_path / "cache")
+    assert first.parsed and not first.whole
+    again, kept, kept_problems = _load_anew(data, tmp_path / "cache")
+    assert again.whole == ["toy"] and not again.parsed
+    assert kept == bench and [str(p) for p in kept_problems] == [str(p) for p in problems]
+    assert [str(kept.locate(r)) for r in kept.results] == [str(bench.locate(r)) for r in bench.results], \
+        "every object's location survives the pickle (its key is an id())"
+
+    text = results.read_text(encoding="utf-8")
+    stamp = results.stat().st_mtime_ns
+    assert "    value: 3.0\n" in text
+    results.write_text(text.replace("    value: 3.0\n", "    value: 9.0\n", 1), encoding="utf-8")
+    os.utime(results, ns=(stamp, stamp))  # same size and time stamp, as cp -p leaves it: the change time differs
+    edited, loaded, _ = _load_anew(data, tmp_path / "cache")
+    assert not edited.whole and edited.parsed == [str(results)]
+    assert [r.value for r in loaded.results].count(9.0) == [r.value for r in bench.results].count(9.0) + 1
+
+    _load_anew(data, tmp_path / "cache")
+    twin = data / "logos/torchy.png"  # an SVG's twin appears: a path the load looked for and did not find
+    twin.write_bytes((data / "logos/alpha.png").read_bytes())
+    appeared, loaded, _ = _load_anew(data, tmp_path / "cache")
+    assert not appeared.whole and str(twin) in loaded.files
+
+    (data / "toy/results/run.log").write_text("log\n", encoding="utf-8")
+    _edit(results, "    value: -6.0\n", "    value: 6.0\n    log: run.log\n")
+    _age(data)  # _edit dates it ahead: too recent to vouch even with no margin
+    _load_anew(data, tmp_path / "cache")
+    assert _load_anew(data, tmp_path / "cache")[0].whole == ["toy"]
+    (data / "toy/results/run.log").unlink()  # a path a conversion checked: the load no longer holds
+    gone, _, problems = _load_anew(data, tmp_path / "cache")
+    assert not gone.whole and any("file 'run.log' not found" in p.message for p in problems)
+
+
+def test_a_load_of_files_changed_a_moment_ago_is_not_kept(data: Path, tmp_path: Path) -> None:
+    """A file changed in the last two seconds could change again within its clock tick, keeping its
+    time stamps and size (git's "racy clean" case): such a load is not trusted by them."""
+    _age(data)
+    _edit(data / "toy/results/2024-02-01.yaml", "value: 6.0", "value: 7.0")  # _edit dates it 5 s ahead
+    _load_anew(data, tmp_path / "cache")
+    assert not _load_anew(data, tmp_path / "cache")[0].whole
+    _age(data)
+    _load_anew(data, tmp_path / "cache")
+    assert not _load_anew(data, tmp_path / "cache")[0].whole, "its change time is still a moment ago"

@@ -176,12 +176,14 @@ def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Po
     index = {policy.name(k): v for k, v in recorded.versions.items()} if recorded else {}
     latest = f"the latest release as of {as_of_words(recorded.as_of)}" if recorded else ""
     newest: dict[str, tuple[Version, str]] = {}
-    for result in bench.results:
-        for pkg, text in result.software.items():
-            version = _parse(text)
-            key = policy.name(pkg)
-            if version is not None and (key not in newest or version > newest[key][0]):
-                newest[key] = (version, text)
+    # Each (package, text) once, in the order first recorded: ten thousand results name a handful of
+    # versions, and parsing one is the cost here.  The order keeps the first of equal versions.
+    recorded_pairs = dict.fromkeys((pkg, text) for result in bench.results for pkg, text in result.software.items())
+    for pkg, text in recorded_pairs:
+        version = _parse(text)
+        key = policy.name(pkg)
+        if version is not None and (key not in newest or version > newest[key][0]):
+            newest[key] = (version, text)
     cache: dict[str, Current | None] = {}
 
     def lookup(package: str) -> Current | None:

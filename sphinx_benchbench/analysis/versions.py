@@ -77,13 +77,22 @@ class RecordedVersions:
         return moment(self.as_of).date()
 
 
+#: What Babel's data says for ``en`` (``format_date(..., "%B", language="en")``); a test compares them.
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December")
+
+
 def date_words(date: dt.date, with_day: bool, language: str | None = None) -> str:
     """``November 2026`` or ``20 November 2026``, as the page says dates, in ``language``.
 
     The month's name comes from Babel's data for the site's ``language`` (conf.py),
     never from the process locale: the same data gives the same page on every
-    machine.  ``None`` is English.
+    machine.  ``None`` is English, whose names are written here: loading Babel's data
+    for them cost more than the rest of a page's environment.
     """
+    if language in (None, "en"):
+        month = _ENGLISH_MONTHS[date.month - 1]
+        return f"{date.day} {month} {date.year}" if with_day else f"{month} {date.year}"
     from sphinx.util.i18n import format_date  # imports Babel's date data: only when a date is said
 
     return format_date("%-d %B %Y" if with_day else "%B %Y", date=date,  # type: ignore[arg-type]

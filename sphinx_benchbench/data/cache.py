@@ -15,6 +15,13 @@ What conversion asked of the file system (does the log a result names
 exist, where does its path lead) is part of the answer too, so an entry
 records those answers and is used only while they still hold.
 
+A page of a thousand results files would still read, hash and unpickle a
+thousand entries; so the loader also keeps each benchmark's *whole* load
+(:meth:`FileCache.get_load`), used while every file it read keeps its time
+stamps, size and inode and every path it looked for keeps its answer (see
+:func:`..loader.load_benchmark_cached`); when one changed, the files are
+taken one by one again, and only the changed ones are parsed.
+
 The entries are pickles in a folder the build owns (beside Sphinx's own
 ``environment.pickle``, which is trusted the same way); a damaged or foreign
 entry is a miss, and the file is parsed.
@@ -27,6 +34,7 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,13 +85,16 @@ class Entry:
 
 
 class FileCache:
-    """Entries in ``folder``, one per source file; counts what it parsed and what it reused."""
+    """Entries in ``folder``, one per source file and one per benchmark's whole load; counts what it
+    parsed and what it reused."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = os.fspath(folder)
         #: Paths converted afresh / taken from the cache, in order (for tests and benchmarks/scale.py).
         self.parsed: list[str] = []
         self.reused: list[str] = []
+        #: Benchmarks whose whole load was taken from the cache (:meth:`get_load`).
+        self.whole: list[str] = []
 
     def _names(self, kind: str, root: str, path: str, text: str) -> tuple[str, str]:
         """The entry's file name (by source) and its key (by content and code)."""
@@ -94,13 +105,8 @@ class FileCache:
 
     def get(self, kind: str, root: str, path: str, text: str) -> Entry | None:
         """The entry for this content of ``path``, if one was kept and still holds."""
-        name, key = self._names(kind, root, path, text)
-        try:
-            with open(name, "rb") as f:
-                stored_key, entry = pickle.load(f)  # the build's own folder, trusted as environment.pickle is
-        except Exception:  # missing, truncated, written by other code: a miss
-            return None
-        if stored_key != key or not isinstance(entry, Entry) or not entry.still_holds():
+        entry = self._read(*self._names(kind, root, path, text))
+        if not isinstance(entry, Entry) or not entry.still_holds():
             return None
         self.reused.append(path)
         return entry
@@ -109,11 +115,48 @@ class FileCache:
         """Keep ``entry`` for this content of ``path``; a failure to write only costs a later parse."""
         self.parsed.append(path)
         name, key = self._names(kind, root, path, text)
+        self._write(name, (key, entry))
+
+    def get_load(self, root: str, name: str, valid: Callable[[Any], bool]) -> Any:
+        """A whole load of benchmark ``name`` kept by :meth:`put_load`, if ``valid`` accepts the
+        description kept with it (the loader's signature of the files it read); else ``None``.
+
+        One entry instead of one per file: a page of a thousand results files then costs one
+        unpickling, not a thousand reads, hashes and unpicklings.  The description is read first,
+        so a load that no longer holds costs no more than its check.
+        """
+        file, key = self._names("load", root, name, "")
+        try:
+            with open(file, "rb") as f:
+                stored_key, description = pickle.load(f)  # the build's own folder, trusted
+                if stored_key != key or not valid(description):
+                    return None
+                return pickle.load(f)
+        except Exception:  # missing, truncated, written by other code: a miss
+            return None
+
+    def put_load(self, root: str, name: str, description: object, loaded: object) -> None:
+        """Keep a whole load (see :meth:`get_load`) with what says whether it still holds."""
+        file, key = self._names("load", root, name, "")
+        self._write(file, (key, description), loaded)
+
+    @staticmethod
+    def _read(name: str, key: str) -> object | None:
+        try:
+            with open(name, "rb") as f:
+                stored_key, obj = pickle.load(f)  # the build's own folder, trusted as environment.pickle is
+        except Exception:  # missing, truncated, written by other code: a miss
+            return None
+        return obj if stored_key == key else None
+
+    def _write(self, name: str, *objs: object) -> None:
+        """Pickle ``objs`` one after the other into ``name``, atomically."""
         tmp = f"{name}.{os.getpid()}.tmp"
         try:
             os.makedirs(self.folder, exist_ok=True)
             with open(tmp, "wb") as f:
-                pickle.dump((key, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
+                for obj in objs:
+                    pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, name)  # parallel readers write the same entry; the last rename wins
         except (OSError, pickle.PicklingError, RecursionError):
             with contextlib.suppress(OSError):

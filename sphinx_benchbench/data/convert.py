@@ -35,6 +35,7 @@ _LARGEST_FLOAT = 1e300
 #: Characters Sphinx (and glob) would expand in an image path: it globs ``stem.*`` and its candidates.
 _GLOB = re.compile(r"[*?\[\]]")
 _MISSING = object()
+_NONE_INVALID: frozenset[str] = frozenset()
 
 
 class _Invalid(Exception):
@@ -307,6 +308,8 @@ class Converter:
             raise _Invalid
         obj = cls(**kwargs)
         key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
-        located = self.where[id(obj)] = Located(self.path, line, key_lines, frozenset(invalid))
+        # One empty set for all (as the YAML reader interns keys): shared, a pickle stores it once.
+        located = self.where[id(obj)] = Located(self.path, line, key_lines,
+                                                frozenset(invalid) if invalid else _NONE_INVALID)
         self.built.append((obj, located))
         return obj

@@ -17,6 +17,7 @@ import gc
 import glob
 import os
 import re
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Entry, FileCache
@@ -70,6 +71,10 @@ class _Load:
         self.problems: list[DataError] = []
         self.where: dict[int, Located] = {}
         self.files: list[str] = []
+        #: Paths looked for and not found (a registry, an SVG's twin): their arrival changes the load.
+        self.absent: list[str] = []
+        #: What the conversions asked of the file system (:attr:`.cache.Entry.checked`).
+        self.checked: list[tuple[str, str, bool]] = []
         self.kept: list[object] = []
         #: Registry entries referred to, found or not, by registry file: a page depends on these only.
         self.uses: dict[str, set[str]] = {}
@@ -100,6 +105,7 @@ class _Load:
             self.where[id(obj)] = located
             self.kept.append(obj)
         self.problems.extend(entry.problems)
+        self.checked.extend(entry.checked)
         return entry.obj
 
     def convert(self, cls: type, path: str, data: Any) -> Entry:
@@ -122,6 +128,7 @@ class _Load:
     def registry(self, name: str, cls: type, attr: str) -> dict:
         path = os.path.join(self.root, name)
         if not os.path.exists(path):
+            self.absent.append(path)
             return {}
         loaded = self.file(cls, path)
         return getattr(loaded, attr) if loaded else {}
@@ -135,34 +142,47 @@ def load_benchmark(root: str | os.PathLike[str], name: str,
     """
     # A load makes hundreds of thousands of objects and no reference cycles: the collector's full
     # passes over them (a dozen in a load of 10,000 results) were most of its time, and found nothing.
+    bench, problems, _ = _load_benchmark(os.path.abspath(os.fspath(root)), name, cache)
+    return bench, problems
+
+
+def _load_benchmark(root: str, name: str, cache: FileCache | None
+                    ) -> tuple[Benchmark | None, list[DataError], _Inputs]:
+    """:func:`load_benchmark`, and what it read (for :func:`load_benchmark_cached`)."""
     collecting = gc.isenabled()
     gc.disable()
+    load = _Load(root, cache)
     try:
-        return _load_benchmark(os.path.abspath(os.fspath(root)), name, cache)
+        bench = _assemble(load, name)
     finally:
         if collecting:
             gc.enable()
+    inputs = _Inputs(tuple(load.files), tuple(load.absent), tuple(load.checked),
+                     os.path.join(root, name, RESULTS_DIR))
+    return bench, load.problems, inputs
 
 
-def _load_benchmark(root: str, name: str, cache: FileCache | None) -> tuple[Benchmark | None, list[DataError]]:
-    load = _Load(root, cache)
+def _assemble(load: _Load, name: str) -> Benchmark | None:
+    root = load.root
     folder = os.path.join(root, name)
     path = os.path.join(folder, BENCHMARK_FILE)
     if _NAME.match(name) and os.path.isdir(path):
-        return None, [DataError(path, None, f"{BENCHMARK_FILE} is a folder, not a file")]
+        load.problems.append(DataError(path, None, f"{BENCHMARK_FILE} is a folder, not a file"))
+        return None
     if not _NAME.match(name) or not os.path.isfile(path):
         known = ", ".join(list_benchmarks(root)) or "none"
-        return None, [DataError(root, None, f"unknown benchmark {name!r} (known: {known})")]
+        load.problems.append(DataError(root, None, f"unknown benchmark {name!r} (known: {known})"))
+        return None
     logos, images = _logo_images(load, load.registry(LOGOS_FILE, LogosFile, "logos"))
     hardware: dict[str, Hardware] = load.registry(HARDWARE_FILE, HardwareFile, "hardware")
     definition: BenchmarkFile | None = load.file(BenchmarkFile, path)
     if definition is None:
-        return None, load.problems
+        return None
     definition = _check_definition(load, definition, logos, hardware)
     patch_text = _read_patches(load, definition)
     results = _load_results(load, folder, definition, hardware)
     load.files.extend(sorted(patch_text))
-    bench = Benchmark(
+    return Benchmark(
         id=name,
         folder=folder,
         definition=definition,
@@ -177,7 +197,6 @@ def _load_benchmark(root: str, name: str, cache: FileCache | None) -> tuple[Benc
         uses={path: sorted(ids) for path, ids in load.uses.items()},
         entry_files=load.entry_files,
     )
-    return bench, load.problems
 
 
 def load_registries(root: str | os.PathLike[str], cache: FileCache | None = None) -> dict[str, dict[str, Any]]:
@@ -280,6 +299,7 @@ def _logo_images(load: _Load, logos: dict[str, Logo]) -> tuple[dict[str, Logo], 
         twins = [stem + t for t in TWIN_TYPES] if ext.lower() == ".svg" else []
         for twin in twins:
             if not os.path.lexists(twin):
+                load.absent.append(twin)
                 continue
             load.files.append(twin)
             files.append(twin)
@@ -339,37 +359,88 @@ def _load_results(
 
 
 
-#: Loads kept for the life of the process, with the signature of the files they read.
-_cache: dict[tuple[str, str], tuple[tuple[object, ...], Benchmark, list[DataError]]] = {}
+@dataclasses.dataclass(frozen=True)
+class _Inputs:
+    """What a load read or looked for: what decides whether it can be reused."""
+
+    files: tuple[str, ...]
+    absent: tuple[str, ...]
+    checked: tuple[tuple[str, str, bool], ...]
+    results: str
 
 
-def _signature(bench: Benchmark) -> tuple[object, ...]:
-    """Every file a load read (size and modification time) and the results folder's listing."""
-    stats: list[tuple[str, int | None, int | None]] = []
-    for path in bench.files:
+#: A file changed less than this long ago (ns) does not vouch for a load by its time stamps: an edit
+#: in the same tick of the file system's clock that kept the size would keep them all (git's "racy
+#: clean" problem).  Such a load is not kept, and the next one reads the files again.
+_RACY_NS = 2 * 10**9
+
+
+def _signature(inputs: _Inputs) -> str | None:
+    """Every file's time stamps, size and inode, the answers to the conversions' path checks and the
+    results folder's listing; ``None`` when a file is too recent to vouch for the load.
+
+    The change time is part of it because no program can set it back: a copy that keeps the
+    modification time (``cp -p``, ``rsync -a``) still changes it.
+    """
+    oldest = time.time_ns() - _RACY_NS
+    parts = []
+    for path in (*inputs.files, *inputs.absent):
         try:
             st = os.stat(path)
-            stats.append((path, st.st_mtime_ns, st.st_size))
         except OSError:
-            stats.append((path, None, None))
-    results = os.path.join(bench.folder, RESULTS_DIR)
-    listing = sorted(glob.glob(os.path.join(glob.escape(results), "*.yaml")))
-    return (*stats, *listing)
+            parts.append(f"{path}\0-")
+            continue
+        if st.st_mtime_ns > oldest or st.st_ctime_ns > oldest:
+            return None
+        parts.append(f"{path}\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}")
+    holds = all(os.path.realpath(joined) == resolved and os.path.isfile(resolved) == is_file
+                for joined, resolved, is_file in inputs.checked)
+    listing = sorted(glob.glob(os.path.join(glob.escape(inputs.results), "*.yaml")))
+    return "\n".join([*parts, str(holds), *listing])
+
+
+_Kept = tuple[Benchmark, list[DataError]]
+#: Loads kept for the life of the process: ``(inputs, signature, load)`` by ``(root, name)``.
+_cache: dict[tuple[str, str], tuple[_Inputs, str, _Kept]] = {}
 
 
 def load_benchmark_cached(root: str | os.PathLike[str], name: str,
                           cache: FileCache | None = None) -> tuple[Benchmark | None, list[DataError]]:
-    """:func:`load_benchmark`, reusing an earlier load when none of its files changed.
+    """:func:`load_benchmark`, reusing an earlier load while none of the files it read changed.
 
-    Repeated builds in one process (an edit-rebuild loop, a test suite) then pay
-    a few ``stat`` calls instead of parsing and validating again.
+    Repeated builds in one process (an edit-rebuild loop, a test suite) then pay a few ``stat``
+    calls instead of parsing and validating again; with ``cache``, so do builds in new processes
+    (``sphinx-build -E``): the whole load is kept there too (:meth:`.FileCache.get_load`).  When a
+    file changed, the load is done again, and ``cache`` still spares it the files that did not.
     """
-    key = (os.path.abspath(os.fspath(root)), name)
-    if key in _cache:
-        signature, bench, problems = _cache[key]
-        if _signature(bench) == signature:
-            return bench, list(problems)
-    loaded, problems = load_benchmark(root, name, cache)
-    if loaded is not None:
-        _cache[key] = (_signature(loaded), loaded, problems)
-    return loaded, problems
+    root = os.path.abspath(os.fspath(root))
+    key = (root, name)
+    seen: list[tuple[_Inputs, str]] = []
+
+    def holds(description: tuple[_Inputs, str]) -> bool:
+        seen[:] = [description]
+        return isinstance(description[0], _Inputs) and _signature(description[0]) == description[1]
+
+    if key in _cache and holds(_cache[key][:2]):
+        bench, problems = _cache[key][2]
+        return bench, list(problems)
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes as many objects as a load, and as few cycles (see load_benchmark)
+    try:
+        stored: _Kept | None = cache.get_load(root, name, holds) if cache else None
+    finally:
+        if collecting:
+            gc.enable()
+    if cache and stored is not None:
+        inputs, signature = seen[0]
+        cache.whole.append(name)
+        cache.reused.extend(inputs.files)
+        _cache[key] = (inputs, signature, stored)
+        return stored[0], list(stored[1])
+    loaded, problems, inputs = _load_benchmark(root, name, cache)
+    fresh = _signature(inputs)
+    if loaded is not None and fresh is not None:
+        _cache[key] = (inputs, fresh, (loaded, problems))
+        if cache:
+            cache.put_load(root, name, (inputs, fresh), (loaded, problems))
+    return loaded, list(problems)

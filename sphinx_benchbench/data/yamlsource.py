@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,7 +149,7 @@ class _Builder:
             bad = not_text(node.value)
             if bad:
                 return Unreadable(f"contains {bad}, which is not text")
-            return node.value
+            return _shared(node.value)
         try:
             return self.constructor.construct_object(node)
         except (ValueError, KeyError, IndexError, TypeError, yaml.YAMLError):
@@ -190,6 +191,7 @@ class _Builder:
                     key_node,
                     f"duplicate key {key!r} (first given on line {out.key_lines[key]})",
                 )
+            key = _shared(key)
             out.key_lines[key] = key_node.start_mark.line + 1
             out[key] = self.build(value_node)
         # Merge keys ("<<: *defaults") fill in what the mapping does not set itself.
@@ -206,6 +208,17 @@ class _Builder:
         if not all(isinstance(s, LMap) for s in sources):
             raise self.error(node, "'<<' merges only mappings or lists of mappings")
         return sources
+
+
+def _shared(text: str) -> str:
+    """One object for every occurrence of a short text (``sys.intern``).
+
+    Ten thousand results repeat the same keys, ids, dates and versions: shared, they take
+    memory once, and the data cache's pickles (which store a shared object once and refer to
+    it after) load in a fraction of the time.  Long texts (notes, commands) are rarely
+    repeated and are kept as they are.
+    """
+    return sys.intern(text) if len(text) <= 200 else text
 
 
 def read_text(path: str) -> str:

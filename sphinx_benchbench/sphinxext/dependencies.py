@@ -1,10 +1,12 @@
 """Rebuild exactly the pages that use a benchmark when its data changes.
 
-Sphinx re-reads a page when a file it depends on (``env.note_dependency``)
-changed or disappeared, which covers edits to ``benchmark.yaml``, results
-and patches.  It cannot notice a *new* results file, though, so we
-remember the listing of each ``results/`` folder a page used and compare it
-at the next build.
+A page depends on the files its benchmark was loaded from: ``benchmark.yaml``,
+results, patches.  Sphinx's own mechanism (``env.note_dependency``) costs
+about a tenth of a millisecond per file, a tenth of a second for a thousand
+results files, and cannot notice a *new* results file; so a page records
+instead each file's stat signature and the listing of each ``results/``
+folder it used, and at the next build (``env-get-outdated``) the page is
+re-read when one differs or a file it needed is still missing.
 
 The shared registries (``logos.yaml``, ``hardware.yaml``) are not
 dependencies as files: every benchmark page would be re-read for an edit to
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["CACHE_FOLDER", "entry_digests", "note_benchmark", "note_files", "setup_dependencies"]
 
 _ATTR = "benchbench_listings"
+#: ``{docname: {file: its stat signature}}``.
+_FILES = "benchbench_files"
 #: The folder under the doctrees that keeps converted data files (:mod:`..data.cache`).
 CACHE_FOLDER = "benchbench-data"
 #: ``{docname: {registry file: (its stat signature, {entry id: digest})}}``.
@@ -51,7 +55,7 @@ def _stat(path: str) -> tuple[object, ...]:
         st = os.stat(path)
     except OSError:
         return (None,)
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 def entry_digests(root: str, registries: Iterable[str], cache: FileCache | None = None) -> dict[str, dict[str, str]]:
@@ -97,22 +101,29 @@ def _listing(folder: str) -> list[str]:
     return sorted(os.path.basename(p) for p in glob.glob(os.path.join(glob.escape(folder), "*.yaml")))
 
 
+def _files(env: BuildEnvironment) -> dict[str, dict[str, tuple[object, ...]]]:
+    if not hasattr(env, _FILES):
+        setattr(env, _FILES, {})
+    return getattr(env, _FILES)
+
+
 def note_files(env: BuildEnvironment, files: Iterable[str], folders: Iterable[str]) -> None:
     """Record that the current document uses ``files`` and the listing of ``folders``."""
+    stats = _files(env).setdefault(env.docname, {})
     for path in files:
-        env.note_dependency(path)
+        stats[path] = _stat(path)
     recorded = _listings(env).setdefault(env.docname, {})
     for folder in folders:
         recorded[folder] = _listing(folder)
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _listings(env).pop(docname, None)
-    _entries(env).pop(docname, None)
+    for state in (_listings, _entries, _files):
+        state(env).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for state in (_listings, _entries):
+    for state in (_listings, _entries, _files):
         theirs: dict[str, Any] = state(other)
         mine: dict[str, Any] = state(env)
         for docname in docnames:
@@ -142,13 +153,19 @@ def _cache_of(env: BuildEnvironment) -> FileCache:
     return FileCache(os.path.join(env.doctreedir, CACHE_FOLDER))
 
 
+def _files_changed(env: BuildEnvironment, docname: str) -> bool:
+    """Whether a file the page used changed, or is (still) missing: a page that names a missing file
+    is re-read until the file is there, as Sphinx does for its own dependencies."""
+    return any(stat == (None,) or _stat(path) != stat for path, stat in _files(env).get(docname, {}).items())
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
               removed: set[str]) -> list[str]:
     return [
         docname
-        for docname in {*_listings(env), *_entries(env)}
+        for docname in {*_listings(env), *_entries(env), *_files(env)}
         if docname not in removed and (any(_listing(f) != names for f, names in _listings(env).get(docname, {}).items())
-                                       or _entries_changed(env, docname))
+                                       or _files_changed(env, docname) or _entries_changed(env, docname))
     ]
 
 

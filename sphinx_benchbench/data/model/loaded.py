@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..images import Image
 from .benchmark import BenchmarkFile, Implementation
@@ -45,7 +46,7 @@ class Benchmark:
     hardware: dict[str, Hardware]
     patch_text: dict[str, str]
     files: list[str]
-    where: dict[int, Located] = field(default_factory=dict)
+    where: dict[int, Located] = field(default_factory=dict, compare=False)  # ids: see locate()
     #: Each logo's checked images by id: its own first, then an SVG's twins (PDF, PNG, ...).
     images: dict[str, tuple[Image, ...]] = field(default_factory=dict)
     #: Every object ``where`` has an entry for, held so that no later object takes its ``id()``
@@ -58,6 +59,19 @@ class Benchmark:
 
     def locate(self, obj: object) -> Located | None:
         return self.where.get(id(obj))
+
+    def __getstate__(self) -> dict[str, object]:
+        """The state to pickle (the data cache keeps whole loads): ``where`` as ``(object, location)``
+        pairs, since its keys are ``id()`` values, which mean nothing in another process."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("where", "kept", "_by_id")}
+        state["where"] = [(obj, self.where[id(obj)]) for obj in self.kept if id(obj) in self.where]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pairs: list[tuple[object, Located]] = state.pop("where")
+        self.__dict__.update(state)
+        self.where = {id(obj): located for obj, located in pairs}
+        self.kept = [obj for obj, _ in pairs]
 
     @cached_property
     def _by_id(self) -> dict[str, Implementation]:

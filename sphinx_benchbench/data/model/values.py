@@ -1,6 +1,7 @@
 """What the model computes from recorded values: statistics of samples, dates, software names."""
 
 import datetime as dt
+import functools
 import math
 import statistics
 from collections.abc import Callable
@@ -58,11 +59,14 @@ SOFTWARE_NAMES = {
 
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def moment(text: str) -> dt.datetime:
     """A recorded date or timestamp as a point in time, timezone-aware.
 
     Months and days start at midnight UTC, and a timestamp without a zone is
-    taken as UTC, so every recording compares with every other.
+    taken as UTC, so every recording compares with every other.  Kept per text
+    (a datetime cannot change): ranking and the history chart ask for each
+    result's moment, and ten thousand results share a few hundred dates.
     """
     text = text + "-01" if len(text) == 7 else text
     if len(text) == 10:
