@@ -19,7 +19,7 @@ from functools import cached_property
 from ..data.model import Benchmark, Hardware, Implementation, Result
 from .statistics import Summary, rank_positions, summarize
 
-__all__ = ["Row", "Table", "current_results", "group_label", "hardware_key", "rank"]
+__all__ = ["Row", "Table", "current_results", "group_label", "rank"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,6 @@ class Table:
     label: str | None = None
 
 
-def hardware_key(bench: Benchmark, result: Result) -> tuple[object, ...]:
-    """What decides whether two results were measured on comparable hardware."""
-    hw = bench.hardware_of(result)
-    return hw.identity if hw else ("unknown",)
-
-
 def current_results(bench: Benchmark, impl_ids: list[str]) -> list[Result]:
     """The newest result of each implementation on each kind of hardware.
 
@@ -80,7 +74,7 @@ def current_results(bench: Benchmark, impl_ids: list[str]) -> list[Result]:
     for result in bench.results:
         if result.superseded or result.implementation not in impl_ids:
             continue
-        key = (result.implementation, hardware_key(bench, result))
+        key = (result.implementation, bench.hardware_identity(result))
         if key not in newest or result.moment >= newest[key].moment:
             newest[key] = result
     return list(newest.values())
@@ -111,7 +105,7 @@ def rank(
         hw = bench.hardware_of(result)
         if hardware and not _matches(bench, result, hw, hardware):
             continue
-        key = hardware_key(bench, result)
+        key = bench.hardware_identity(result)
         hw_of.setdefault(key, []).extend([hw] if hw else [])
         impl = bench.implementation(result.implementation)
         assert impl is not None  # the loader drops results of unknown implementations

@@ -63,7 +63,7 @@ class Benchmark:
     def __getstate__(self) -> dict[str, object]:
         """The state to pickle (the data cache keeps whole loads): ``where`` as ``(object, location)``
         pairs, since its keys are ``id()`` values, which mean nothing in another process."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("where", "kept", "_by_id")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("where", "kept", "_by_id", "_identities")}
         state["where"] = [(obj, self.where[id(obj)]) for obj in self.kept if id(obj) in self.where]
         return state
 
@@ -84,6 +84,21 @@ class Benchmark:
 
     def implementation(self, impl_id: str) -> Implementation | None:
         return self._by_id.get(impl_id)
+
+    @cached_property
+    def _identities(self) -> dict[object, tuple[object, ...]]:
+        return {}
+
+    def hardware_identity(self, result: Result) -> tuple[object, ...]:
+        """What decides whether two results were measured on comparable hardware; ``("unknown",)``
+        without any.  Kept per hardware reference (a profile's id, or an inline record): ranking
+        and the history chart ask for each of ten thousand results, which name a handful."""
+        hw = result.hardware if result.hardware is not None else self.definition.hardware
+        ref = hw if hw is None or isinstance(hw, str) else id(hw)  # an inline record lives as long as its result
+        if ref not in self._identities:
+            found = self.hardware_of(result)
+            self._identities[ref] = found.identity if found else ("unknown",)
+        return self._identities[ref]
 
     def hardware_of(self, result: Result) -> Hardware | None:
         hw = result.hardware if result.hardware is not None else self.definition.hardware

@@ -6,7 +6,6 @@ from typing import Any
 
 from docutils import nodes
 
-from ...analysis.ranking import hardware_key
 from ...data.model import Result
 from ..charts import bar_spec, history_spec, make_node
 from ..i18n import _
@@ -46,9 +45,9 @@ class ChartPart(Page):
         # keeps among equal moments): scanning them all for every row was quadratic.
         index: dict[tuple[str, tuple[object, ...]], list[Result]] = {}
         for r in self.bench.results:
-            index.setdefault((r.implementation, hardware_key(self.bench, r)), []).append(r)
+            index.setdefault((r.implementation, self.bench.hardware_identity(r)), []).append(r)
         for table in self.tables:
-            key = hardware_key(self.bench, table.rows[0].result)
+            key = self.bench.hardware_identity(table.rows[0].result)
             series: list[dict[str, Any]] = []
             for row in table.rows:
                 results = sorted(index.get((row.impl.id, key), []), key=lambda r: r.moment)
