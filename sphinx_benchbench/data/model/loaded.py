@@ -1,5 +1,6 @@
 """What the loader hands to the directive and the runners: a benchmark with its files resolved."""
 
+import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -7,9 +8,12 @@ from typing import Any
 from ..images import Image
 from .benchmark import BenchmarkFile, Implementation
 from .registries import Hardware, Logo
-from .results import Result
+from .results import Provenance, Result, ResultsFile, RunRecord
 
 __all__ = ["Benchmark", "Located"]
+
+#: What a results file holds: the bulk of a load's objects (see ``Benchmark.__getstate__``).
+_RECORDED = (Result, ResultsFile, Provenance, RunRecord)
 
 
 @dataclass(frozen=True)
@@ -58,20 +62,41 @@ class Benchmark:
     entry_files: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def locate(self, obj: object) -> Located | None:
-        return self.where.get(id(obj))
+        found = self.where.get(id(obj))
+        if found is None and "_results_where" in self.__dict__:
+            self._unpack_results_where()
+            found = self.where.get(id(obj))
+        return found
+
+    def _unpack_results_where(self) -> None:
+        """A load from the data cache: its results' locations, unpickled when first asked for."""
+        blob = self.__dict__.pop("_results_where", None)
+        if blob is not None:
+            objs, located = blob
+            self.where.update(zip(map(id, objs), pickle.loads(located), strict=True))
 
     def __getstate__(self) -> dict[str, object]:
-        """The state to pickle (the data cache keeps whole loads): ``where`` as ``(object, location)``
-        pairs, since its keys are ``id()`` values, which mean nothing in another process."""
+        """The state to pickle (the data cache keeps whole loads).
+
+        ``where`` is keyed by ``id()``, which means nothing in another process: it is kept as
+        ``(object, location)`` pairs.  Those of the results files' objects are pickled apart and
+        unpickled only when one is asked for (a stale result's warning): a page asks for few or
+        none of them, and unpickling ten thousand results' locations cost a third of the load.
+        """
+        self._unpack_results_where()  # a load taken from the cache and kept again
         state = {k: v for k, v in self.__dict__.items() if k not in ("where", "kept", "_by_id", "_identities")}
-        state["where"] = [(obj, self.where[id(obj)]) for obj in self.kept if id(obj) in self.where]
+        kept = [obj for obj in self.kept if id(obj) in self.where]
+        recorded = [obj for obj in kept if isinstance(obj, _RECORDED)]
+        state["where"] = [(obj, self.where[id(obj)]) for obj in kept if not isinstance(obj, _RECORDED)]
+        state["_results_where"] = (recorded, pickle.dumps([self.where[id(obj)] for obj in recorded],
+                                                          protocol=pickle.HIGHEST_PROTOCOL))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         pairs: list[tuple[object, Located]] = state.pop("where")
         self.__dict__.update(state)
         self.where = {id(obj): located for obj, located in pairs}
-        self.kept = [obj for obj, _ in pairs]
+        self.kept = [obj for obj, _ in pairs] + state["_results_where"][0]
 
     @cached_property
     def _by_id(self) -> dict[str, Implementation]:
