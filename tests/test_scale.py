@@ -13,7 +13,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from sphinx_benchbench.data import cache as data_cache_module
-from sphinx_benchbench.data import loader
+from sphinx_benchbench.data import reuse
 from sphinx_benchbench.data.cache import FileCache
 from sphinx_benchbench.data.loader import load_benchmark
 from sphinx_benchbench.sphinxext.charts import history_svg
@@ -52,7 +52,7 @@ def test_cached_and_uncached_builds_give_the_same_pages_and_warnings(
     _edit(results, "    value: 6.0\n", "    value: -6.0\n")  # a located problem, kept with the entry
     pages, warnings = [], []
     for n in range(3):  # empty cache, then entries kept in the same output folder, then again
-        loader._cache.clear()  # the process's own reuse would hide the on-disk cache
+        reuse._cache.clear()  # the process's own reuse would hide the on-disk cache
         app = make_app("html", srcdir=src, freshenv=True)
         app.build()
         cache = data_cache(app.env)
@@ -173,15 +173,15 @@ def _age(folder: Path, seconds: float = 60) -> None:
 
 def _load_anew(data: Path, cache_dir: Path) -> tuple[FileCache, object, list]:
     """A load as a new ``sphinx-build`` process does it: nothing kept in the process, the cache on disk."""
-    loader._cache.clear()
+    reuse._cache.clear()
     cache = FileCache(cache_dir)
-    bench, problems = loader.load_benchmark_cached(data, "toy", cache)
+    bench, problems = reuse.load_benchmark_cached(data, "toy", cache)
     return cache, bench, problems
 
 
 def test_a_whole_load_is_kept_and_used_while_every_file_it_read_holds(
         data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "_RACY_NS", 0)  # this test's edits are seconds apart; the rule has its own test
+    monkeypatch.setattr(reuse, "_RACY_NS", 0)  # this test's edits are seconds apart; the rule has its own test
     results = data / "toy/results/2024-02-01.yaml"
     _edit(results, "    value: 6.0\n", "    value: -6.0\n")  # a located problem, kept with the load
     _age(data)

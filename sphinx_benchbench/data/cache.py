@@ -19,7 +19,7 @@ A page of a thousand results files would still read, hash and unpickle a
 thousand entries; so the loader also keeps each benchmark's *whole* load
 (:meth:`FileCache.get_load`), used while every file it read keeps its time
 stamps, size and inode and every path it looked for keeps its answer (see
-:func:`..loader.load_benchmark_cached`); when one changed, the files are
+:func:`.reuse.load_benchmark_cached`); when one changed, the files are
 taken one by one again, and only the changed ones are parsed.
 
 The entries are pickles in a folder the build owns (beside Sphinx's own

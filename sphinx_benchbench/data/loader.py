@@ -17,7 +17,6 @@ import gc
 import glob
 import os
 import re
-import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Entry, FileCache
@@ -42,8 +41,18 @@ from .model import (
 from .paths import OUTSIDE, inside
 from .yamlsource import DataError, load_yaml, not_text, read_text
 
-__all__ = ["BENCHMARK_FILE", "HARDWARE_FILE", "LOGOS_FILE", "RESULTS_DIR", "DataError", "list_benchmarks",
-           "load_benchmark", "load_benchmark_cached", "load_registries"]
+__all__ = [
+    "BENCHMARK_FILE",
+    "HARDWARE_FILE",
+    "LOGOS_FILE",
+    "RESULTS_DIR",
+    "DataError",
+    "LoadInputs",
+    "list_benchmarks",
+    "load_benchmark",
+    "load_registries",
+    "load_with_inputs",
+]
 
 BENCHMARK_FILE = "benchmark.yaml"
 LOGOS_FILE = "logos.yaml"
@@ -142,13 +151,13 @@ def load_benchmark(root: str | os.PathLike[str], name: str,
     """
     # A load makes hundreds of thousands of objects and no reference cycles: the collector's full
     # passes over them (a dozen in a load of 10,000 results) were most of its time, and found nothing.
-    bench, problems, _ = _load_benchmark(os.path.abspath(os.fspath(root)), name, cache)
+    bench, problems, _ = load_with_inputs(os.path.abspath(os.fspath(root)), name, cache)
     return bench, problems
 
 
-def _load_benchmark(root: str, name: str, cache: FileCache | None
-                    ) -> tuple[Benchmark | None, list[DataError], _Inputs]:
-    """:func:`load_benchmark`, and what it read (for :func:`load_benchmark_cached`)."""
+def load_with_inputs(root: str, name: str, cache: FileCache | None
+                    ) -> tuple[Benchmark | None, list[DataError], LoadInputs]:
+    """:func:`load_benchmark`, and what it read (for :func:`.reuse.load_benchmark_cached`)."""
     collecting = gc.isenabled()
     gc.disable()
     load = _Load(root, cache)
@@ -157,7 +166,7 @@ def _load_benchmark(root: str, name: str, cache: FileCache | None
     finally:
         if collecting:
             gc.enable()
-    inputs = _Inputs(tuple(load.files), tuple(load.absent), tuple(load.checked),
+    inputs = LoadInputs(tuple(load.files), tuple(load.absent), tuple(load.checked),
                      os.path.join(root, name, RESULTS_DIR))
     return bench, load.problems, inputs
 
@@ -360,87 +369,10 @@ def _load_results(
 
 
 @dataclasses.dataclass(frozen=True)
-class _Inputs:
-    """What a load read or looked for: what decides whether it can be reused."""
+class LoadInputs:
+    """What a load read or looked for: what decides whether it can be reused (:mod:`.reuse`)."""
 
     files: tuple[str, ...]
     absent: tuple[str, ...]
     checked: tuple[tuple[str, str, bool], ...]
     results: str
-
-
-#: A file changed less than this long ago (ns) does not vouch for a load by its time stamps: an edit
-#: in the same tick of the file system's clock that kept the size would keep them all (git's "racy
-#: clean" problem).  Such a load is not kept, and the next one reads the files again.
-_RACY_NS = 2 * 10**9
-
-
-def _signature(inputs: _Inputs) -> str | None:
-    """Every file's time stamps, size and inode, the answers to the conversions' path checks and the
-    results folder's listing; ``None`` when a file is too recent to vouch for the load.
-
-    The change time is part of it because no program can set it back: a copy that keeps the
-    modification time (``cp -p``, ``rsync -a``) still changes it.
-    """
-    oldest = time.time_ns() - _RACY_NS
-    parts = []
-    for path in (*inputs.files, *inputs.absent):
-        try:
-            st = os.stat(path)
-        except OSError:
-            parts.append(f"{path}\0-")
-            continue
-        if st.st_mtime_ns > oldest or st.st_ctime_ns > oldest:
-            return None
-        parts.append(f"{path}\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}")
-    holds = all(os.path.realpath(joined) == resolved and os.path.isfile(resolved) == is_file
-                for joined, resolved, is_file in inputs.checked)
-    listing = sorted(glob.glob(os.path.join(glob.escape(inputs.results), "*.yaml")))
-    return "\n".join([*parts, str(holds), *listing])
-
-
-_Kept = tuple[Benchmark, list[DataError]]
-#: Loads kept for the life of the process: ``(inputs, signature, load)`` by ``(root, name)``.
-_cache: dict[tuple[str, str], tuple[_Inputs, str, _Kept]] = {}
-
-
-def load_benchmark_cached(root: str | os.PathLike[str], name: str,
-                          cache: FileCache | None = None) -> tuple[Benchmark | None, list[DataError]]:
-    """:func:`load_benchmark`, reusing an earlier load while none of the files it read changed.
-
-    Repeated builds in one process (an edit-rebuild loop, a test suite) then pay a few ``stat``
-    calls instead of parsing and validating again; with ``cache``, so do builds in new processes
-    (``sphinx-build -E``): the whole load is kept there too (:meth:`.FileCache.get_load`).  When a
-    file changed, the load is done again, and ``cache`` still spares it the files that did not.
-    """
-    root = os.path.abspath(os.fspath(root))
-    key = (root, name)
-    seen: list[tuple[_Inputs, str]] = []
-
-    def holds(description: tuple[_Inputs, str]) -> bool:
-        seen[:] = [description]
-        return isinstance(description[0], _Inputs) and _signature(description[0]) == description[1]
-
-    if key in _cache and holds(_cache[key][:2]):
-        bench, problems = _cache[key][2]
-        return bench, list(problems)
-    collecting = gc.isenabled()
-    gc.disable()  # unpickling makes as many objects as a load, and as few cycles (see load_benchmark)
-    try:
-        stored: _Kept | None = cache.get_load(root, name, holds) if cache else None
-    finally:
-        if collecting:
-            gc.enable()
-    if cache and stored is not None:
-        inputs, signature = seen[0]
-        cache.whole.append(name)
-        cache.reused.extend(inputs.files)
-        _cache[key] = (inputs, signature, stored)
-        return stored[0], list(stored[1])
-    loaded, problems, inputs = _load_benchmark(root, name, cache)
-    fresh = _signature(inputs)
-    if loaded is not None and fresh is not None:
-        _cache[key] = (inputs, fresh, (loaded, problems))
-        if cache:
-            cache.put_load(root, name, (inputs, fresh), (loaded, problems))
-    return loaded, list(problems)

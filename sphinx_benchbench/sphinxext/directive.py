@@ -18,8 +18,9 @@ from ..analysis.ranking import rank
 from ..analysis.staleness import Policy, Stale, find_stale, installed_version, merge_policy, site_policy
 from ..analysis.versions import VERSIONS_FILE, RecordedVersions, load_versions
 from ..data.cache import FileCache
-from ..data.loader import BENCHMARK_FILE, load_benchmark_cached
+from ..data.loader import BENCHMARK_FILE
 from ..data.model import Benchmark, Result
+from ..data.reuse import load_benchmark_cached
 from .dependencies import CACHE_FOLDER, note_benchmark, note_files
 from .render import PARTS, Renderer
 from .report import Subtype, at, warn, warn_data
