@@ -34,14 +34,14 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Located
 from .yamlsource import DataError
 
-__all__ = ["FORMAT", "Entry", "FileCache", "code_fingerprint"]
+__all__ = ["FORMAT", "Entry", "FileCache", "code_fingerprint", "paths_hold"]
 
 #: Bumped when what an entry holds changes shape.
 FORMAT = 1
@@ -80,8 +80,13 @@ class Entry:
 
     def still_holds(self) -> bool:
         """Whether the file-system answers the conversion depended on are unchanged."""
-        return all(os.path.realpath(joined) == resolved and os.path.isfile(resolved) == is_file
-                   for joined, resolved, is_file in self.checked)
+        return paths_hold(self.checked)
+
+
+def paths_hold(checked: Iterable[tuple[str, str, bool]]) -> bool:
+    """Whether each ``(joined path, resolved path, is a file)`` a conversion checked is still so."""
+    return all(os.path.realpath(joined) == resolved and os.path.isfile(resolved) == is_file
+               for joined, resolved, is_file in checked)
 
 
 class FileCache:
@@ -117,9 +122,9 @@ class FileCache:
         name, key = self._names(kind, root, path, text)
         self._write(name, (key, entry))
 
-    def get_load(self, root: str, name: str, valid: Callable[[Any], bool]) -> Any:
-        """A whole load of benchmark ``name`` kept by :meth:`put_load`, if ``valid`` accepts the
-        description kept with it (the loader's signature of the files it read); else ``None``.
+    def get_load(self, root: str, name: str, valid: Callable[[Any], bool]) -> tuple[Any, Any] | None:
+        """``(description, load)`` of benchmark ``name`` as :meth:`put_load` kept them, if ``valid``
+        accepts the description (the loader's signature of the files it read); else ``None``.
 
         One entry instead of one per file: a page of a thousand results files then costs one
         unpickling, not a thousand reads, hashes and unpicklings.  The description is read first,
@@ -131,7 +136,7 @@ class FileCache:
                 stored_key, description = pickle.load(f)  # the build's own folder, trusted
                 if stored_key != key or not valid(description):
                     return None
-                return pickle.load(f)
+                return description, pickle.load(f)
         except Exception:  # missing, truncated, written by other code: a miss
             return None
 

@@ -12,11 +12,13 @@ has been left out of ``bench``, so callers can always render the rest.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import glob
 import os
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Entry, FileCache
@@ -48,10 +50,12 @@ __all__ = [
     "RESULTS_DIR",
     "DataError",
     "LoadInputs",
+    "collection_paused",
     "list_benchmarks",
     "load_benchmark",
     "load_registries",
     "load_with_inputs",
+    "results_files",
 ]
 
 BENCHMARK_FILE = "benchmark.yaml"
@@ -149,23 +153,40 @@ def load_benchmark(root: str | os.PathLike[str], name: str,
 
     :param cache: converted files kept between calls (:mod:`.cache`); only changed files are parsed.
     """
-    # A load makes hundreds of thousands of objects and no reference cycles: the collector's full
-    # passes over them (a dozen in a load of 10,000 results) were most of its time, and found nothing.
     bench, problems, _ = load_with_inputs(os.path.abspath(os.fspath(root)), name, cache)
     return bench, problems
+
+
+@contextlib.contextmanager
+def collection_paused(freeze: bool = False) -> Iterator[None]:
+    """The garbage collector paused while a load (or its unpickling) makes its objects.
+
+    A load makes hundreds of thousands of objects and no cycles: the collector's passes over them
+    (a dozen in a load of 10,000 results) were most of its time, and found nothing.  ``freeze``
+    also keeps them out of its later passes (``gc.freeze``; the caller undoes it with ``unfreeze``).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def results_files(folder: str) -> list[str]:
+    """The results files of a ``results/`` folder, sorted: the order results are read in."""
+    return sorted(glob.glob(os.path.join(glob.escape(folder), "*.yaml")))
 
 
 def load_with_inputs(root: str, name: str, cache: FileCache | None
                     ) -> tuple[Benchmark | None, list[DataError], LoadInputs]:
     """:func:`load_benchmark`, and what it read (for :func:`.reuse.load_benchmark_cached`)."""
-    collecting = gc.isenabled()
-    gc.disable()
     load = _Load(root, cache)
-    try:
+    with collection_paused():
         bench = _assemble(load, name)
-    finally:
-        if collecting:
-            gc.enable()
     inputs = LoadInputs(tuple(load.files), tuple(load.absent), tuple(load.checked),
                      os.path.join(root, name, RESULTS_DIR))
     return bench, load.problems, inputs
@@ -330,7 +351,7 @@ def _load_results(
     if os.path.lexists(results_dir) and not os.path.isdir(results_dir):
         load.problems.append(DataError(results_dir, None, f"{RESULTS_DIR} is not a folder; no results are read"))
         return out
-    for path in sorted(glob.glob(os.path.join(glob.escape(results_dir), "*.yaml"))):
+    for path in results_files(results_dir):
         recording: ResultsFile | None = load.file(ResultsFile, path)
         for result in recording.results if recording else []:
             if result.implementation not in impl_ids:

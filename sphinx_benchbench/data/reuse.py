@@ -8,17 +8,15 @@ process (an edit-rebuild loop, a test suite) and builds in new processes
 
 from __future__ import annotations
 
-import gc
-import glob
 import os
 import time
 
-from .cache import FileCache
-from .loader import LoadInputs, load_with_inputs
+from .cache import FileCache, paths_hold
+from .loader import LoadInputs, collection_paused, load_with_inputs, results_files
 from .model import Benchmark
 from .yamlsource import DataError
 
-__all__ = ["load_benchmark_cached"]
+__all__ = ["load_benchmark_cached", "stamp"]
 
 #: A file changed less than this long ago (ns) does not vouch for a load by its time stamps: an edit
 #: in the same tick of the file system's clock that kept the size would keep them all (git's "racy
@@ -26,28 +24,31 @@ __all__ = ["load_benchmark_cached"]
 _RACY_NS = 2 * 10**9
 
 
-def _signature(inputs: LoadInputs) -> str | None:
-    """Every file's time stamps, size and inode, the answers to the conversions' path checks and the
-    results folder's listing; ``None`` when a file is too recent to vouch for the load.
+def stamp(path: str) -> tuple[int, int, int, int] | None:
+    """What says a file is unchanged without reading it: modification and change times, size and
+    inode; ``None`` when it is missing.
 
     The change time is part of it because no program can set it back: a copy that keeps the
     modification time (``cp -p``, ``rsync -a``) still changes it.
     """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
+def _signature(inputs: LoadInputs) -> str | None:
+    """Every file's :func:`stamp`, the answers to the conversions' path checks and the results
+    folder's listing; ``None`` when a file is too recent to vouch for the load."""
     oldest = time.time_ns() - _RACY_NS
     parts = []
     for path in (*inputs.files, *inputs.absent):
-        try:
-            st = os.stat(path)
-        except OSError:
-            parts.append(f"{path}\0-")
-            continue
-        if st.st_mtime_ns > oldest or st.st_ctime_ns > oldest:
+        found = stamp(path)
+        if found is not None and max(found[0], found[1]) > oldest:
             return None
-        parts.append(f"{path}\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}")
-    holds = all(os.path.realpath(joined) == resolved and os.path.isfile(resolved) == is_file
-                for joined, resolved, is_file in inputs.checked)
-    listing = sorted(glob.glob(os.path.join(glob.escape(inputs.results), "*.yaml")))
-    return "\n".join([*parts, str(holds), *listing])
+        parts.append(f"{path}\0{found}")
+    return "\n".join([*parts, str(paths_hold(inputs.checked)), *results_files(inputs.results)])
 
 
 _Kept = tuple[Benchmark, list[DataError]]
@@ -55,9 +56,14 @@ _Kept = tuple[Benchmark, list[DataError]]
 _cache: dict[tuple[str, str], tuple[LoadInputs, str, _Kept]] = {}
 
 
+def _holds(description: tuple[LoadInputs, str]) -> bool:
+    """Whether the files a kept load read are as they were (its ``(inputs, signature)``)."""
+    return isinstance(description[0], LoadInputs) and _signature(description[0]) == description[1]
+
+
 def load_benchmark_cached(root: str | os.PathLike[str], name: str,
                           cache: FileCache | None = None) -> tuple[Benchmark | None, list[DataError]]:
-    """:func:`load_benchmark`, reusing an earlier load while none of the files it read changed.
+    """:func:`.loader.load_benchmark`, reusing an earlier load while none of the files it read changed.
 
     Repeated builds in one process (an edit-rebuild loop, a test suite) then pay a few ``stat``
     calls instead of parsing and validating again; with ``cache``, so do builds in new processes
@@ -66,28 +72,18 @@ def load_benchmark_cached(root: str | os.PathLike[str], name: str,
     """
     root = os.path.abspath(os.fspath(root))
     key = (root, name)
-    seen: list[tuple[LoadInputs, str]] = []
-
-    def holds(description: tuple[LoadInputs, str]) -> bool:
-        seen[:] = [description]
-        return isinstance(description[0], LoadInputs) and _signature(description[0]) == description[1]
-
-    if key in _cache and holds(_cache[key][:2]):
+    if key in _cache and _holds(_cache[key][:2]):
         bench, problems = _cache[key][2]
         return bench, list(problems)
-    collecting = gc.isenabled()
-    gc.disable()  # unpickling makes as many objects as a load, and as few cycles (see load_benchmark)
-    try:
-        stored: _Kept | None = cache.get_load(root, name, holds) if cache else None
-    finally:
-        if collecting:
-            gc.enable()
-    if cache and stored is not None:
-        inputs, signature = seen[0]
-        cache.whole.append(name)
-        cache.reused.extend(inputs.files)
-        _cache[key] = (inputs, signature, stored)
-        return stored[0], list(stored[1])
+    if cache:
+        with collection_paused():  # unpickling makes as many objects as a load
+            stored = cache.get_load(root, name, _holds)
+        if stored is not None:
+            (inputs, signature), kept = stored
+            cache.whole.append(name)
+            cache.reused.extend(inputs.files)
+            _cache[key] = (inputs, signature, kept)
+            return kept[0], list(kept[1])
     loaded, problems, inputs = load_with_inputs(root, name, cache)
     fresh = _signature(inputs)
     if loaded is not None and fresh is not None:

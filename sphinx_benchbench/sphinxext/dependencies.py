@@ -22,12 +22,12 @@ like a domain's, which keeps parallel reading correct.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..data.loader import HARDWARE_FILE, LOGOS_FILE, RESULTS_DIR, load_registries
+from ..data.loader import HARDWARE_FILE, LOGOS_FILE, RESULTS_DIR, load_registries, results_files
+from ..data.reuse import stamp
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,11 +51,7 @@ _digests: dict[tuple[str, tuple[object, ...]], dict[str, dict[str, str]]] = {}
 
 
 def _stat(path: str) -> tuple[object, ...]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (None,)
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    return stamp(path) or (None,)
 
 
 def entry_digests(root: str, registries: Iterable[str], cache: FileCache | None = None) -> dict[str, dict[str, str]]:
@@ -98,7 +94,7 @@ def _listings(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
 
 
 def _listing(folder: str) -> list[str]:
-    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(glob.escape(folder), "*.yaml")))
+    return [os.path.basename(p) for p in results_files(folder)]
 
 
 def _files(env: BuildEnvironment) -> dict[str, dict[str, tuple[object, ...]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import re
@@ -18,7 +17,7 @@ from ..analysis.ranking import rank
 from ..analysis.staleness import Policy, Stale, find_stale, installed_version, merge_policy, site_policy
 from ..analysis.versions import VERSIONS_FILE, RecordedVersions, load_versions
 from ..data.cache import FileCache
-from ..data.loader import BENCHMARK_FILE
+from ..data.loader import BENCHMARK_FILE, collection_paused
 from ..data.model import Benchmark, Result
 from ..data.reuse import load_benchmark_cached
 from .dependencies import CACHE_FOLDER, note_benchmark, note_files
@@ -26,8 +25,6 @@ from .render import PARTS, Renderer
 from .report import Subtype, at, warn, warn_data
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -63,28 +60,10 @@ def _build(env: BuildEnvironment) -> _Build:
     return _builds.setdefault(env, _Build())
 
 
-@contextlib.contextmanager
-def _out_of_collection() -> Iterator[None]:
-    """The collector paused while a benchmark is loaded, and what was loaded kept out of its later
-    passes until the build ends (``gc.freeze``; :func:`back_in_collection` undoes it).
-
-    Ten thousand results are half a million objects and no reference cycles: every pass of the
-    collector over them found nothing, and the first passes after a load took longer than the
-    rest of the page (summarizing a row's three samples took 5 ms while one ran).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-
-
 def back_in_collection(app: Sphinx, exception: BaseException | None) -> None:
-    """At the end of a build, what was frozen is collected as usual again: a process that builds
-    many times (a test suite, sphinx-autobuild) frees the builds it dropped."""
+    """At the end of a build, the loads frozen by ``collection_paused(freeze=True)`` are collected
+    as usual again: a process that builds many times (a test suite, sphinx-autobuild) frees the
+    builds it dropped."""
     gc.unfreeze()
 
 
@@ -182,7 +161,8 @@ class BenchmarkTableDirective(SphinxDirective):
         root = self.config.benchbench_data_dir
         cache = _build(self.env).loaded
         if name not in cache:
-            with _out_of_collection():
+            # Its objects kept out of the collector's passes until the build ends (back_in_collection).
+            with collection_paused(freeze=True):
                 bench, problems = load_benchmark_cached(root, name, data_cache(self.env))
             for problem in problems:
                 if bench is None and problem.path == root:

@@ -118,15 +118,19 @@ class Benchmark:
         """What decides whether two results were measured on comparable hardware; ``("unknown",)``
         without any.  Kept per hardware reference (a profile's id, or an inline record): ranking
         and the history chart ask for each of ten thousand results, which name a handful."""
-        hw = result.hardware if result.hardware is not None else self.definition.hardware
+        hw = self._hardware_reference(result)
         ref = hw if hw is None or isinstance(hw, str) else id(hw)  # an inline record lives as long as its result
         if ref not in self._identities:
             found = self.hardware_of(result)
             self._identities[ref] = found.identity if found else ("unknown",)
         return self._identities[ref]
 
+    def _hardware_reference(self, result: Result) -> Hardware | str | None:
+        """The result's own hardware (a profile id or an inline record), else the benchmark's."""
+        return result.hardware if result.hardware is not None else self.definition.hardware
+
     def hardware_of(self, result: Result) -> Hardware | None:
-        hw = result.hardware if result.hardware is not None else self.definition.hardware
+        hw = self._hardware_reference(result)
         if isinstance(hw, Hardware):
             return hw
         return self.hardware.get(hw) if hw else None
