@@ -3,6 +3,7 @@ they use, linear rendering, and a history chart whose legend fits however many s
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -228,3 +229,19 @@ def test_a_load_of_files_changed_a_moment_ago_is_not_kept(data: Path, tmp_path: 
     _age(data)
     _load_anew(data, tmp_path / "cache")
     assert not _load_anew(data, tmp_path / "cache")[0].whole, "its change time is still a moment ago"
+
+
+def test_a_load_stays_out_of_the_collector_until_the_next_build(make_app: Callable[..., SphinxTestApp],
+                                                                 project: Callable[[str], Path]) -> None:
+    """Frozen when loaded (the collector's passes over 10,000 results found nothing and cost more than
+    the page), and given back at the next build's start, so a process that builds again frees what
+    it dropped; collection itself is on again as soon as the load is made."""
+    gc.unfreeze()
+    app = make_app("html", srcdir=project("basic"), freshenv=True)
+    app.build()
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    at_start: list[int] = []
+    app.connect("env-before-read-docs", lambda app, env, docnames: at_start.append(gc.get_freeze_count()))
+    app.build(force_all=True)
+    assert at_start == [0]
+    gc.unfreeze()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .._version import __version__
 from .charts import setup_charts
 from .dependencies import setup_dependencies
-from .directive import BenchmarkTableDirective, back_in_collection, forget_loaded, resolve_data_dir
+from .directive import BenchmarkTableDirective, forget_loaded, resolve_data_dir
 from .downloads import setup_downloads
 from .html import setup_html
 from .i18n import setup_i18n
@@ -66,7 +66,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", add_static_path)
     app.connect("config-inited", resolve_data_dir)
     app.connect("env-before-read-docs", forget_loaded)
-    app.connect("build-finished", back_in_collection)
     return {
         "version": __version__,
         "env_version": 1,
