@@ -142,10 +142,16 @@ def test_other_code_is_another_key(data: Path, tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(data_cache_module, "_fingerprint", "another validator")
     load_benchmark(data, "toy", cache)
     assert cache.parsed and not cache.reused
+    parsed = sorted(cache.parsed)
+    assert os.listdir(tmp_path / "cache") == [os.path.basename(cache._names("batch", str(data), "toy", "")[0])], \
+        "one file for the load's entries"
     (tmp_path / "cache").joinpath(os.listdir(tmp_path / "cache")[0]).write_bytes(b"not a pickle")
-    cache.parsed.clear()
+    cache = FileCache(tmp_path / "cache")  # the next build: what it knows is on disk
     load_benchmark(data, "toy", cache)
-    assert len(cache.parsed) == 1, "a damaged entry is a miss"
+    assert sorted(cache.parsed) == parsed and not cache.reused, "a damaged file of entries is a miss"
+    cache = FileCache(tmp_path / "cache")
+    load_benchmark(data, "toy", cache)
+    assert not cache.parsed and sorted(cache.reused) == parsed, "and is written again whole"
 
 
 @pytest.fixture

@@ -136,3 +136,68 @@ def test_unreadable_and_empty_files(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="is a folder"):
         load_yaml(tmp_path / "folder.yaml")
     assert load("# only a comment\n", tmp_path) is None
+
+
+#: Plain scalars whose tags YAML 1.1's resolver decides by their text; each appears plain, then quoted.
+_TRICKY = ["yes", "No", "on", "OFF", "y", "~", "null", "Null", "", "1e3", "1.0e+3", "0x1F", "0o17", "017", "0b101",
+           "1_000", "190:20:30", ".inf", "-.Inf", ".nan", "2024-01-01", "2024-1-1", "2024-01-01 10:00:00Z", "<<",
+           "=", "3.10", "+1", "-0", "1.", ".5", "12e", "true", "True", "TRUE", "tRUE", "x" * 41, "0", "0.0"]
+
+
+def test_remembered_tags_are_the_resolvers_own() -> None:
+    """The loader remembers a plain scalar's tag by its text (PyYAML's Python resolver was a quarter of
+    composing): what it gives must be what a fresh SafeLoader resolves, a first time and from the memo,
+    and a quoted text stays text however its plain twin resolved."""
+    import yaml
+
+    from sphinx_benchbench.data import yamlsource
+
+    document = "".join(f"- {t}\n- '{t}'\n- {t}\n" if t else "- \n- ''\n- \n" for t in _TRICKY)
+    expected = [node.tag for node in yaml.compose(document, Loader=yaml.SafeLoader).value]
+    yamlsource._PLAIN_TAGS.clear()
+    for _ in range(2):  # resolved, then remembered
+        loader = yamlsource._Loader(document)
+        try:
+            assert [node.tag for node in loader.get_single_node().value] == expected
+        finally:
+            loader.dispose()
+    assert yamlsource._PLAIN_TAGS["1e3"] == "tag:yaml.org,2002:str", "YAML 1.1 needs a dot: text, not 1000"
+    assert yamlsource._PLAIN_TAGS["yes"] == "tag:yaml.org,2002:bool"
+    assert "x" * 41 not in yamlsource._PLAIN_TAGS, "long texts are not kept"
+
+
+def test_numbers_read_without_pyyamls_constructors_are_pyyamls_numbers(tmp_path: Path) -> None:
+    """Decimal numbers skip PyYAML's constructors (a fifth of building): each must be the very value,
+    type and sign PyYAML gives, and every other form of number must still go to PyYAML."""
+    import math
+    import random
+
+    import yaml
+
+    rnd = random.Random(7)
+    texts = ["0", "-0", "+0", "7", "-12", "+3", "999999999999999999", "1000000000000000000", "0.0", "-0.0", "+0.5",
+             "1.", "-1.", "3.10", "1.5e+3", "1.5E-3", "2.e+2", "017", "0x1F", "0o17", "0b101", "1_000", "1_000.5",
+             "1:30", "1:30.5", ".5", "-.5", ".inf", "-.inf", ".nan", "1e3", "12345678901234567890"]
+    texts += [repr(rnd.uniform(-1e6, 1e6)) for _ in range(200)] + [f"{rnd.random():.3f}" for _ in range(100)]
+    texts += [repr(rnd.uniform(-1, 1) * 10.0 ** rnd.randint(-300, 300)) for _ in range(100)]
+    texts += [str(rnd.randint(-10**18, 10**18)) for _ in range(100)]
+    document = "".join(f"- {t}\n- !!float {t}\n- !!int {t}\n" for t in texts)
+    ours = load(document, tmp_path)
+    assert isinstance(ours, list)
+    theirs = []
+    for text in texts:
+        for tag in ("", "!!float ", "!!int "):
+            try:
+                theirs.append(yaml.safe_load(f"{tag}{text}"))
+            except (ValueError, yaml.YAMLError):
+                theirs.append(Unreadable)
+    assert len(ours) == len(theirs)
+    for text, mine, pyyaml in zip([t for t in texts for _ in range(3)], ours, theirs, strict=True):
+        if pyyaml is Unreadable:
+            assert isinstance(mine, Unreadable), text
+        elif isinstance(pyyaml, float) and math.isnan(pyyaml):
+            assert isinstance(mine, float) and math.isnan(mine), text
+        else:
+            assert type(mine) is type(pyyaml) and mine == pyyaml, (text, mine, pyyaml)
+            if isinstance(pyyaml, float):
+                assert math.copysign(1, mine) == math.copysign(1, pyyaml), text

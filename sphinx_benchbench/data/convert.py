@@ -79,10 +79,63 @@ def _type_name(tp: Any) -> str:
     return names.get(tp, str(tp))
 
 
+class _Field(typing.NamedTuple):
+    name: str
+    hint: Any
+    required: bool
+    #: An invalid value drops the whole object (``metadata={"vital": True}``).
+    vital: bool
+
+
 @functools.cache
-def _schema(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
-    """Type hints and fields of a dataclass; evaluating hints is slow, do it once."""
-    return get_type_hints(cls, include_extras=True), {f.name: f for f in dataclasses.fields(cls)}
+def _schema(cls: type) -> tuple[frozenset[str], tuple[_Field, ...]]:
+    """Field names and fields of a dataclass, with their type hints: evaluating hints is slow, and
+    reading a field's defaults and metadata for every object was a tenth of a load; do it once."""
+    hints = get_type_hints(cls, include_extras=True)
+    fields = tuple(_Field(f.name, hints[f.name], f.default is dataclasses.MISSING
+                          and f.default_factory is dataclasses.MISSING, bool(f.metadata.get("vital")))
+                   for f in dataclasses.fields(cls))
+    return frozenset(f.name for f in fields), fields
+
+
+#: How each type is converted, decided once (:func:`_plan`), by ``id``: ``Annotated`` types with
+#: bounds cannot be hashed, and the type is kept with its plan so that its ``id`` is not reused.
+_plans: dict[int, tuple[Any, tuple[str, Any, Any]]] = {}
+
+
+def _plan(tp: Any) -> tuple[str, Any, Any]:
+    """What :meth:`Converter.value` does with ``tp``: ``get_origin``, ``get_args`` and ``kind_of``
+    for every value were a third of loading 10,000 results."""
+    found = _plans.get(id(tp))
+    if found is not None and found[0] is tp:
+        return found[1]
+    origin = get_origin(tp)
+    plan: tuple[str, Any, Any]
+    if origin in (Union, types.UnionType):
+        options = tuple(a for a in get_args(tp) if a is not type(None))
+        plan = ("union", len(options) < len(get_args(tp)), tuple((o, _union_kind(o)) for o in options))
+    elif origin is typing.Annotated:
+        base, kind, bounds = kind_of(tp)
+        plan = ("annotated", base, (kind, bounds[0]["maximum"] if bounds else None))
+    elif origin is Literal:
+        plan = ("literal", get_args(tp), None)
+    elif origin is list:
+        plan = ("list", get_args(tp)[0], None)
+    elif origin is dict:
+        plan = ("dict", *get_args(tp))
+    elif dataclasses.is_dataclass(tp):
+        plan = ("dataclass", None, None)
+    else:
+        plan = ("scalar", None, None)
+    _plans[id(tp)] = (tp, plan)
+    return plan
+
+
+def _union_kind(option: Any) -> Any:
+    """The Python type a value must have to be converted as a union's ``option``; ``None`` for a
+    dataclass (any mapping)."""
+    base = get_args(option)[0] if get_origin(option) is typing.Annotated else option
+    return None if dataclasses.is_dataclass(base) else get_origin(base) or base
 
 
 class Converter:
@@ -124,33 +177,31 @@ class Converter:
         if isinstance(value, Unreadable):
             self.problem(line, f"{what or 'value'}: {value.message}")
             raise _Invalid
-        origin = get_origin(tp)
-        if origin in (Union, types.UnionType):
-            return self.union(tp, value, line, what)
-        if origin is typing.Annotated:
-            base, kind, bounds = kind_of(tp)
+        how, a, b = _plan(tp)
+        if how == "scalar":
+            return self.scalar(tp, value, line, what)
+        if how == "dataclass":
+            return self.dataclass(tp, value, line, what)
+        if how == "annotated":
+            kind, maximum = b
             if kind.empty_allowed:
                 if not isinstance(value, str):
-                    self.bad(line, what, base, value)
+                    self.bad(line, what, a, value)
                 return value
-            value = self.annotated(kind, self.value(base, value, line, what), line, what)
-            maximum = bounds[0]["maximum"] if bounds else None
+            value = self.annotated(kind, self.value(a, value, line, what), line, what)
             if maximum is not None and value > maximum:
                 self.problem(line, f"{what}: must be at most {maximum}, got {value!r}")
                 raise _Invalid
             return value
-        if origin is Literal:
-            if value not in get_args(tp) or isinstance(value, bool) != isinstance(get_args(tp)[0], bool):
+        if how == "union":
+            return self.union(tp, a, b, value, line, what)
+        if how == "literal":
+            if value not in a or isinstance(value, bool) != isinstance(a[0], bool):
                 self.bad(line, what, tp, value)
             return value
-        if origin is list:
-            return self.sequence(get_args(tp)[0], value, line, what)
-        if origin is dict:
-            key_tp, value_tp = get_args(tp)
-            return self.mapping(key_tp, value_tp, value, line, what)
-        if dataclasses.is_dataclass(tp):
-            return self.dataclass(tp, value, line, what)
-        return self.scalar(tp, value, line, what)
+        if how == "list":
+            return self.sequence(a, value, line, what)
+        return self.mapping(a, b, value, line, what)
 
     def bad(self, line: int, what: str, tp: Any, value: Any) -> typing.NoReturn:
         hint = ""
@@ -159,19 +210,17 @@ class Converter:
         self.problem(line, f"{what or 'value'}: expected {_type_name(tp)}, got {describe(value)}{hint}")
         raise _Invalid
 
-    def union(self, tp: Any, value: Any, line: int, what: str) -> Any:
-        options = [a for a in get_args(tp) if a is not type(None)]
-        if value is None and len(options) < len(get_args(tp)):
+    def union(self, tp: Any, nullable: bool, options: tuple[tuple[Any, Any], ...], value: Any, line: int,
+              what: str) -> Any:
+        if value is None and nullable:
             return None
         if len(options) == 1:
-            return self.value(options[0], value, line, what)
+            return self.value(options[0][0], value, line, what)
         # Choose the alternative by the value's type (a mapping is a dataclass).
-        for option in options:
-            base = get_args(option)[0] if get_origin(option) is typing.Annotated else option
-            if dataclasses.is_dataclass(base):
+        for option, kind in options:
+            if kind is None:
                 matches = isinstance(value, dict)
             else:
-                kind = get_origin(base) or base
                 matches = isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
             if matches:
                 return self.value(option, value, line, what)
@@ -273,43 +322,43 @@ class Converter:
     def dataclass(self, cls: Any, value: Any, line: int, what: str) -> Any:
         if not isinstance(value, dict):
             self.bad(line, what, cls, value)
-        hints, fields = _schema(cls)
+        names, fields = _schema(cls)
         prefix = f"{what}." if what else ""
+        located = value if isinstance(value, LMap) else None  # lines, when the value came from YAML
         for key in value:
-            if key not in fields:
+            if key not in names:
                 import difflib  # only on this error path: it costs an import per build
 
-                close = difflib.get_close_matches(key, fields, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(fields)})"
-                self.problem(value.line_of(key) if isinstance(value, LMap) else line,
-                             f"{prefix}{key}: unknown key{hint}")
+                known = [f.name for f in fields]
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+                self.problem(located.line_of(key) if located is not None else line, f"{prefix}{key}: unknown key{hint}")
         kwargs: dict[str, Any] = {}
         invalid: set[str] = set()
         ok = True
-        for name, f in fields.items():
+        for name, hint, required, vital in fields:
             raw = value.get(name, _MISSING)
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if raw is _MISSING:
                 if required:
                     self.problem(line, f"{prefix}{name}: required key is missing")
                     ok = False
                 continue
-            field_line = value.line_of(name) if isinstance(value, LMap) else line
+            field_line = located.line_of(name) if located is not None else line
             found = len(self.problems)
             try:
-                kwargs[name] = self.value(hints[name], raw, field_line, f"{prefix}{name}")
+                kwargs[name] = self.value(hint, raw, field_line, f"{prefix}{name}")
             except _Invalid:
                 ok = ok and not required
                 invalid.add(name)
-            if f.metadata.get("vital") and len(self.problems) > found:
+            if vital and len(self.problems) > found:
                 self.problem(field_line, f"{prefix}{name} is invalid, so this {cls.__name__.lower()} is ignored")
                 ok = False
         if not ok:
             raise _Invalid
         obj = cls(**kwargs)
-        key_lines = dict(value.key_lines) if isinstance(value, LMap) else {}
+        key_lines = dict(located.key_lines) if located is not None else {}
         # One empty set for all (as the YAML reader interns keys): shared, a pickle stores it once.
-        located = self.where[id(obj)] = Located(self.path, line, key_lines,
-                                                frozenset(invalid) if invalid else _NONE_INVALID)
-        self.built.append((obj, located))
+        where = self.where[id(obj)] = Located(self.path, line, key_lines,
+                                              frozenset(invalid) if invalid else _NONE_INVALID)
+        self.built.append((obj, where))
         return obj

@@ -185,7 +185,7 @@ def load_with_inputs(root: str, name: str, cache: FileCache | None
                     ) -> tuple[Benchmark | None, list[DataError], LoadInputs]:
     """:func:`load_benchmark`, and what it read (for :func:`.reuse.load_benchmark_cached`)."""
     load = _Load(root, cache)
-    with collection_paused():
+    with collection_paused(), cache.batch(root, name) if cache else contextlib.nullcontext():
         bench = _assemble(load, name)
     inputs = LoadInputs(tuple(load.files), tuple(load.absent), tuple(load.checked),
                      os.path.join(root, name, RESULTS_DIR))
@@ -236,8 +236,9 @@ def load_registries(root: str | os.PathLike[str], cache: FileCache | None = None
     :mod:`sphinx_benchbench.sphinxext.dependencies`); problems are the pages' to report.
     """
     load = _Load(os.path.abspath(os.fspath(root)), cache)
-    return {os.path.join(load.root, name): load.registry(name, cls, attr)
-            for name, cls, attr in ((LOGOS_FILE, LogosFile, "logos"), (HARDWARE_FILE, HardwareFile, "hardware"))}
+    with cache.batch(load.root, ":registries") if cache else contextlib.nullcontext():
+        return {os.path.join(load.root, name): load.registry(name, cls, attr)
+                for name, cls, attr in ((LOGOS_FILE, LogosFile, "logos"), (HARDWARE_FILE, HardwareFile, "hardware"))}
 
 
 def _check_definition(
