@@ -129,3 +129,31 @@ def test_reference_pages_document_every_field(site: tuple[Path, str]) -> None:
     page = read_html(html / "reference/data-format.html")
     keys = {code.get_text() for code in page.select("table td:first-child code")}
     assert {"implementations", "provenance", "superseded", "samples", "patches", "interconnect"} <= keys
+
+
+def test_reference_tables_name_their_key_paths_and_files_have_examples(site: tuple[Path, str]) -> None:
+    """Every class of the format has its table, titled with where it is found; each kind of file has a
+    real example (files this site builds from, so they cannot stop being valid)."""
+    sys.path.insert(0, str(REPO / "docs/_ext"))
+    try:
+        from format_reference import key_paths
+    finally:
+        sys.path.remove(str(REPO / "docs/_ext"))
+    html, _ = site
+    page = read_html(html / "reference/data-format.html")
+    captions = [" ".join(c.get_text(" ", strip=True).split()) for c in page.select("table caption span.caption-text")]
+    named = {caption.split(",")[0] for caption in captions}
+    assert set(key_paths()) - {"BenchmarkFile", "ResultsFile", "LogosFile", "HardwareFile"} <= named, \
+        "a class of the format without its table"
+    for expected in ("The top level of benchmark.yaml", "The top level of results/*.yaml",
+                     "LogSpec, at implementations[].run.log", "WallSpec, at implementations[].run.wall",
+                     "Result, at results[]", "Hardware, at results[].hardware and hardware.<key>",
+                     "VersionProbe, at implementations[].run.versions.<key>", "Logo, at logos.<key>"):
+        assert expected in captions, (expected, captions)
+    examples = [pre.get_text() for pre in page.select("div.highlight-yaml pre")]
+    for source in ("examples/first-benchmark/data/compressors/benchmark.yaml",
+                   "data/maskrcnn-training/results/2020-05-detectron2-docs.yaml",
+                   "data/sphinx-render/results/20261202T011135Z-by-hand.yaml", "data/logos.yaml", "data/hardware.yaml"):
+        assert (REPO / source).read_text(encoding="utf-8") in examples, source
+    text = page.get_text()
+    assert "sphinx_benchbench.data.loader import load_benchmark" in text and "sphinx_benchbench.loader" not in text

@@ -37,6 +37,44 @@ def _type_text(tp: Any) -> str:
     return {str: "text", int: "integer", float: "number", bool: "boolean"}.get(tp, str(tp))
 
 
+#: The files whose top level each class describes, as the reference names them.
+FILES = {"BenchmarkFile": "benchmark.yaml", "ResultsFile": "results/*.yaml", "LogosFile": "logos.yaml",
+         "HardwareFile": "hardware.yaml"}
+
+
+def _found_in(tp: Any, path: str) -> typing.Iterator[tuple[type, str]]:
+    """The dataclasses a field's type holds, with their key paths (``[]`` an item, ``<key>`` any key)."""
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        yield from _found_in(get_args(tp)[0], path)
+    elif origin in (typing.Union, __import__("types").UnionType):
+        for option in get_args(tp):
+            yield from _found_in(option, path)
+    elif origin is list:
+        yield from _found_in(get_args(tp)[0], path + "[]")
+    elif origin is dict:
+        yield from _found_in(get_args(tp)[1], path + ".<key>")
+    elif dataclasses.is_dataclass(tp):
+        yield typing.cast(type, tp), path
+
+
+def key_paths() -> dict[str, list[str]]:
+    """Where each class of the format is found, by class name: ``{"LogSpec": ["implementations[].run.log"]}``
+    (a file's top level is ``""``).  Walked from the model, so a nested table's title cannot drift."""
+    paths: dict[str, list[str]] = {name: [""] for name in FILES}
+
+    def walk(cls: type, path: str) -> None:
+        for name, tp in get_type_hints(cls, include_extras=True).items():
+            for found, where in _found_in(tp, f"{path}.{name}" if path else name):
+                if where not in paths.setdefault(found.__name__, []):
+                    paths[found.__name__].append(where)
+                    walk(found, where)
+
+    for name in FILES:
+        walk(getattr(model, name), "")
+    return paths
+
+
 def _marked(text: str) -> list[nodes.Node]:
     """The model's doc text with its ``literals`` as literal nodes: read as plain text they would
     show their backquotes on the page."""
@@ -58,6 +96,14 @@ class FormatReference(SphinxDirective):
         hints = get_type_hints(cls, include_extras=True)
         out: list[nodes.Node] = [nodes.paragraph("", "", *_marked(" ".join((cls.__doc__ or "").split())))]
         table = nodes.table()
+        name = self.arguments[0]
+        if name in FILES:
+            title: list[nodes.Node] = [nodes.Text("The top level of "), nodes.literal("", FILES[name])]
+        else:
+            title = [nodes.Text(f"{name}, at ")]
+            for n, path in enumerate(key_paths().get(name, [])):
+                title += [nodes.Text(" and " if n else ""), nodes.literal("", path)]
+        table += nodes.title("", "", *title)
         group = nodes.tgroup(cols=3)
         table += group
         for width in (2, 2, 6):
