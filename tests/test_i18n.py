@@ -54,6 +54,7 @@ def test_a_french_site_says_its_labels_and_dates_in_french(make_app: Callable[..
     assert headers[-1] == "État"
     marker = table.select_one("abbr.bb-stale")
     assert marker.get_text() == "périmé" and marker["aria-label"].startswith("périmé : ")
+    assert "enregistré avec Python 3.11 (maintenant 3.13, selon conf.py)" in marker["aria-label"], "its reason too"
     environment = [li.get_text(" ", strip=True) for li in soup.select("ul.bb-environment > li")]
     assert environment[0].startswith("Matériel :"), environment
     # Dates by Babel's French data, not by the machine's locale: the month's name, lower-case.
@@ -66,8 +67,9 @@ def test_a_french_site_says_its_labels_and_dates_in_french(make_app: Callable[..
     assert soup.select_one("p.bb-downloads").get_text().startswith("Données : CSV")
     assert soup.select_one("svg.bb-chart desc").get_text().startswith("Diagramme en barres")
     assert "(périmé)" in str(soup.select_one("svg.bb-chart"))
+    assert "enregistré avec Python 3.11 (maintenant 3.13, selon conf.py)" in note, "the note's reasons too"
     for english in ("Implementation", "Relative to", "Hardware:", "(click to expand)", "February 2024",
-                    "March 2024", "results are stale"):
+                    "March 2024", "results are stale", "recorded with", "(now ", "from conf.py"):
         assert english not in page, english
 
 
@@ -208,3 +210,17 @@ def test_english_dates_written_without_babel_match_babel(with_day: bool) -> None
         date = dt.date(2026, month, 9 if month % 2 else 23)
         babel = format_date("%-d %B %Y" if with_day else "%B %Y", date=date, language="en")  # type: ignore[arg-type]
         assert date_words(date, with_day, None) == date_words(date, with_day, "en") == babel
+
+
+def test_a_benchmark_that_cannot_be_shown_is_said_so_in_the_sites_language(
+        make_app: Callable[..., SphinxTestApp], project: Callable[..., Path]) -> None:
+    src = project("basic", "fr-missing")
+    (src / "missing.rst").write_text("Absent\n======\n\n.. benchmark-table:: nope\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, confoverrides={"language": "fr"})
+    app.build()
+    error = html(app.outdir / "missing.html").select_one("p.bb-error")
+    # Smart quotes: French apostrophes.
+    assert error.get_text() == ("Le banc d\u2019essai nope n\u2019a pas pu être affiché ; voir le journal de "
+                                "construction.")
+    assert error.select_one("code").get_text() == "nope"
+    assert "unknown benchmark 'nope'" in app.warning.getvalue(), "the warning stays English, for logs"

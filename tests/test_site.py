@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sphinx.application import Sphinx
+from sphinx.testing.util import SphinxTestApp
 
 from .conftest import REPO
 from .conftest import html as read_html
@@ -23,9 +23,13 @@ PAGE = "benchmarks/maskrcnn-training.html"
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("site")
     warnings = io.StringIO()
-    app = Sphinx(REPO / "docs", REPO / "docs", out / "html", out / "doctrees", "html",
-                 status=None, warning=warnings, freshenv=True)
-    app.build()
+    # SphinxTestApp, not Sphinx: its cleanup takes back the node classes the build registered, which
+    # a later test's application would otherwise see registered twice (and warn about).
+    app = SphinxTestApp("html", srcdir=REPO / "docs", builddir=out, status=None, warning=warnings, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
     return out / "html", warnings.getvalue()
 
 

@@ -30,8 +30,8 @@ from ..data.identity import identity
 from ..data.model import Benchmark, Implementation, Result, StalenessPolicy, software_name
 from .versions import RecordedVersions, as_of_words
 
-__all__ = ["Current", "Installed", "Policy", "Stale", "find_stale", "installed_version", "merge_policy",
-           "site_policy"]
+__all__ = ["ORIGINS", "REASONS", "Current", "Installed", "Policy", "Reason", "Stale", "find_stale",
+           "installed_version", "merge_policy", "site_policy"]
 
 #: Names people use for packages, mapped to the keys results record.
 DEFAULT_ALIASES = {"pytorch": "torch", "tf": "tensorflow", "jaxlib": "jax", "mx": "mxnet", "yaml": "pyyaml"}
@@ -86,12 +86,51 @@ def merge_policy(base: Policy, own: StalenessPolicy | None) -> Policy:
     )
 
 
+#: Where a current version came from (:attr:`Current.origin`), in English: warnings, the CLI and the
+#: data downloads say it so; a page says it in its own language (``sphinxext/render/status.py``).
+ORIGINS = {"conf": "from conf.py", "index": "the latest release as of {date}",
+           "installed": "installed where the docs are built", "newest": "the newest recorded for {benchmark}"}
+#: The reasons other than older software (:attr:`Reason.code`), in English.
+REASONS = {
+    "entry": "its implementation's entry (commands, environment, set-up, patches or log reading) changed after it "
+             "was measured",
+    "commit": "measured at commit {commit}, the entry now names {pinned}",
+    "age": "recorded {age} days ago, more than {limit}",
+    "age-before": "recorded {age} days before {date}, more than {limit}",
+}
+
+
 @dataclass(frozen=True)
 class Current:
     """The current version of a package and where it came from."""
 
     version: str
-    source: str
+    #: A key of :data:`ORIGINS`.
+    origin: str
+    #: What the origin's words name: the month the releases were recorded (``2026-11``), the benchmark.
+    detail: str = ""
+
+    @property
+    def source(self) -> str:
+        """The origin in English."""
+        words = ORIGINS[self.origin]
+        return words.format(date=as_of_words(self.detail)) if self.origin == "index" else words.format(
+            benchmark=self.detail)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason other than older software, kept as its kind and facts so a page can say it in its language."""
+
+    #: A key of :data:`REASONS`.
+    code: str
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        facts = dict(self.facts)
+        if "date" in facts:
+            facts["date"] = as_of_words(facts["date"])
+        return REASONS[self.code].format(**facts)
 
 
 @dataclass
@@ -104,14 +143,14 @@ class Stale:
     #: The older software as ``(package, recorded version, current)``, so a page can group rows by cause.
     older: list[tuple[str, str, Current]] = field(default_factory=list)
     #: The reasons other than older software (an edited entry, old age), each a sentence of its own.
-    other: list[str] = field(default_factory=list)
+    other: list[Reason] = field(default_factory=list)
 
     @property
     def reasons(self) -> list[str]:
         """Every reason, each a sentence: the older software in one, then the others."""
         older = [f"{software_name(pkg)} {text} (now {current.version}, {current.source})"
                  for pkg, text, current in self.older]
-        return (["recorded with " + ", ".join(older)] if older else []) + self.other
+        return (["recorded with " + ", ".join(older)] if older else []) + [str(r) for r in self.other]
 
     @property
     def reason(self) -> str:
@@ -174,7 +213,6 @@ def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Po
     """
     conf = {policy.name(k): v for k, v in configured.items()}
     index = {policy.name(k): v for k, v in recorded.versions.items()} if recorded else {}
-    latest = f"the latest release as of {as_of_words(recorded.as_of)}" if recorded else ""
     newest: dict[str, tuple[Version, str]] = {}
     # Each (package, text) once, in the order first recorded: ten thousand results name a handful of
     # versions, and parsing one is the cost here.  The order keeps the first of equal versions.
@@ -190,13 +228,13 @@ def current_versions(bench: Benchmark, configured: Mapping[str, str], policy: Po
         key = policy.name(package)
         if key not in cache:
             if key in conf:
-                cache[key] = Current(str(conf[key]), "from conf.py")
+                cache[key] = Current(str(conf[key]), "conf")
             elif key in index:
-                cache[key] = Current(index[key], latest)
+                cache[key] = Current(index[key], "index", recorded.as_of if recorded else "")
             elif installed is not None and (found := installed(key)) is not None:
-                cache[key] = Current(found, "installed where the docs are built")
+                cache[key] = Current(found, "installed")
             elif key in newest:
-                cache[key] = Current(newest[key][1], f"the newest recorded for {bench.id}")
+                cache[key] = Current(newest[key][1], "newest", bench.id)
             else:
                 cache[key] = None
         return cache[key]
@@ -212,9 +250,9 @@ def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configur
     ``today`` (for ``max_age_days``) defaults to the recorded versions' date when
     there are any, so the same data give the same page on any day; then to today.
     """
-    since = "ago"
+    before = ""  # the age is counted to the recorded releases' date, when there are any
     if today is None and recorded is not None:
-        today, since = recorded.date, f"before {as_of_words(recorded.as_of)}"
+        today, before = recorded.date, recorded.as_of
     today = today or dt.date.today()
     lookup = current_versions(bench, configured, policy, installed, recorded)
     out = []
@@ -239,7 +277,8 @@ def find_stale(bench: Benchmark, results: list[Result], policy: Policy, configur
         if policy.max_age_days is not None:
             age = (today - result.date).days
             if age > policy.max_age_days:
-                stale.other.append(f"recorded {age} days {since}, more than {policy.max_age_days}")
+                facts = (("age", str(age)), ("limit", str(policy.max_age_days)))
+                stale.other.append(Reason("age-before", (*facts, ("date", before))) if before else Reason("age", facts))
         if stale.reasons or stale.unparseable:
             out.append(stale)
     return out
@@ -264,19 +303,18 @@ def _compared(bench: Benchmark, result: Result, policy: Policy) -> list[tuple[st
     return pairs
 
 
-def _entry_changed(bench: Benchmark, result: Result) -> list[str]:
+def _entry_changed(bench: Benchmark, result: Result) -> list[Reason]:
     impl = bench.implementation(result.implementation)
     if impl is None:
         return []
     if result.identity:
         now = identity(bench, impl, result.commit, bench.hardware_of(result))
         if now != result.identity:
-            return ["its implementation's entry (commands, environment, set-up, patches or log reading) "
-                    "changed after it was measured"]
+            return [Reason("entry")]
         return []
     pinned = impl.source.commit or impl.source.ref if impl.source else None
     if result.commit and pinned and impl.source and impl.source.kind == "commit":
         a, b = result.commit.lower(), pinned.lower()
         if not (a.startswith(b) or b.startswith(a)):
-            return [f"measured at commit {result.commit}, the entry now names {pinned}"]
+            return [Reason("commit", (("commit", result.commit), ("pinned", pinned)))]
     return []

@@ -21,7 +21,9 @@ from ..data.loader import BENCHMARK_FILE, collection_paused
 from ..data.model import Benchmark, Result
 from ..data.reuse import load_benchmark_cached
 from .dependencies import CACHE_FOLDER, note_benchmark, note_files
+from .i18n import _
 from .render import PARTS, Renderer
+from .render.base import fill
 from .report import Subtype, at, warn, warn_data
 
 if TYPE_CHECKING:
@@ -125,9 +127,8 @@ class BenchmarkTableDirective(SphinxDirective):
         name = self.arguments[0]
         bench = self.load(name)
         if bench is None:
-            return [nodes.paragraph("", "", nodes.Text("Benchmark "), nodes.literal("", name),
-                                    nodes.Text(" could not be shown; see the build log."),
-                                    classes=["bb-error"])]
+            return [nodes.paragraph("", "", *fill(_("Benchmark {name} could not be shown; see the build log."),
+                                                  name=nodes.literal("", name)), classes=["bb-error"])]
         parts = self.parts()
         impl_ids = self.implementations(bench)
         baseline = self.baseline(bench, impl_ids)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from ...analysis.staleness import Current, Stale
+from ...analysis.staleness import Current, Reason, Stale
 from ...analysis.versions import as_of_words
 from ...data.model import software_name
 from ..i18n import _
@@ -33,8 +33,39 @@ class StatusPart(Page):
         if stale is None:
             return []
         marker = nodes.inline("", _("stale"), classes=["bb-stale"])
-        marker[REASON] = stale.reason
+        marker[REASON] = self.reason_words(stale)
         return [marker]
+
+    def reason_words(self, stale: Stale) -> str:
+        """The row's reasons in the page's language (warnings and downloads keep :attr:`Stale.reason`)."""
+        older = [_("{package} {version} (now {current}, {source})").format(
+            package=software_name(pkg), version=version, current=current.version, source=self.origin_words(current))
+            for pkg, version, current in stale.older]
+        reasons = [_("recorded with {software}").format(software=", ".join(older))] if older else []
+        return "; ".join(reasons + [self.other_words(reason) for reason in stale.other])
+
+    def origin_words(self, current: Current) -> str:
+        """Where the current version came from (:data:`.staleness.ORIGINS`), in the page's language."""
+        if current.origin == "conf":
+            return _("from conf.py")
+        if current.origin == "index":
+            return _("the latest release as of {date}").format(date=as_of_words(current.detail, self.language))
+        if current.origin == "installed":
+            return _("installed where the docs are built")
+        return _("the newest recorded for {benchmark}").format(benchmark=current.detail)
+
+    def other_words(self, reason: Reason) -> str:
+        """A reason other than older software (:data:`.staleness.REASONS`), in the page's language."""
+        facts = dict(reason.facts)
+        if reason.code == "entry":
+            return _("its implementation's entry (commands, environment, set-up, patches or log reading) changed "
+                     "after it was measured")
+        if reason.code == "commit":
+            return _("measured at commit {commit}, the entry now names {pinned}").format(**facts)
+        if reason.code == "age":
+            return _("recorded {age} days ago, more than {limit}").format(**facts)
+        return _("recorded {age} days before {date}, more than {limit}").format(
+            age=facts["age"], limit=facts["limit"], date=as_of_words(facts["date"], self.language))
 
     def current_words(self) -> str:
         """What "current" means on this page: the recorded releases and their date."""
@@ -59,7 +90,7 @@ class StatusPart(Page):
         else:
             lead = _("{stale} of {total} results are stale (marked in the {status} column): {why}").format(
                 stale=len(stale_rows), total=total, status=_("Status"), why=why)
-            items = [[nodes.strong("", row.impl.name), text(": " + self.stale[id(row.result)].reason + ".")]
+            items = [[nodes.strong("", row.impl.name), text(": " + self.reason_words(self.stale[id(row.result)]) + ".")]
                      for row in stale_rows]
         para = nodes.paragraph("", "", *fill(
             _("{lead}. Refresh them with {command}; until then, compare these rows with care."),
@@ -74,7 +105,7 @@ class StatusPart(Page):
     def _causes(self) -> list[list[nodes.Node]]:
         """One line per cause: each package with its recorded versions and rows, then each other reason."""
         packages: dict[tuple[str, Current], dict[str, list[str]]] = {}
-        others: dict[str, list[str]] = {}
+        others: dict[Reason, list[str]] = {}
         for row in self.rows:
             item = self.stale[id(row.result)]
             for pkg, recorded, current in item.older:
@@ -86,7 +117,8 @@ class StatusPart(Page):
             recorded = ", ".join(f"{version} ({joined(names)})" for version, names in versions.items())
             lines.append([nodes.strong("", software_name(pkg)),
                           text(" " + _("{recorded}; now {version}, {source}.").format(
-                              recorded=recorded, version=current.version, source=current.source))])
+                              recorded=recorded, version=current.version, source=self.origin_words(current)))])
         for reason, names in others.items():
-            lines.append([text(f"{reason[0].upper()}{reason[1:]} ({joined(names)}).")])
+            words = self.other_words(reason)
+            lines.append([text(f"{words[0].upper()}{words[1:]} ({joined(names)}).")])
         return lines
