@@ -153,12 +153,19 @@ def test_remembered_tags_are_the_resolvers_own() -> None:
     from sphinx_benchbench.data import yamlsource
 
     document = "".join(f"- {t}\n- '{t}'\n- {t}\n" if t else "- \n- ''\n- \n" for t in _TRICKY)
-    expected = [node.tag for node in yaml.compose(document, Loader=yaml.SafeLoader).value]
+    document += "- {a: 1}\n- [1]\n- |\n  yes\n- >\n  1.5\n"
+
+    def tags(node: yaml.Node) -> list[str]:
+        children = node.value if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) else []
+        flat = [part for child in children for part in (child if isinstance(child, tuple) else (child,))]
+        return [node.tag] + [tag for child in flat for tag in tags(child)]
+
+    expected = tags(yaml.compose(document, Loader=yaml.SafeLoader))
     yamlsource._PLAIN_TAGS.clear()
     for _ in range(2):  # resolved, then remembered
         loader = yamlsource._Loader(document)
         try:
-            assert [node.tag for node in loader.get_single_node().value] == expected
+            assert tags(loader.get_single_node()) == expected
         finally:
             loader.dispose()
     assert yamlsource._PLAIN_TAGS["1e3"] == "tag:yaml.org,2002:str", "YAML 1.1 needs a dot: text, not 1000"

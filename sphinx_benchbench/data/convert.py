@@ -177,7 +177,8 @@ class Converter:
         if isinstance(value, Unreadable):
             self.problem(line, f"{what or 'value'}: {value.message}")
             raise _Invalid
-        how, a, b = _plan(tp)
+        found = _plans.get(id(tp))  # _plan's own lookup, inline: this runs for every value
+        how, a, b = found[1] if found is not None and found[0] is tp else _plan(tp)
         if how == "scalar":
             return self.scalar(tp, value, line, what)
         if how == "dataclass":

@@ -71,8 +71,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     """
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode or not implicit[0]:
-            return str(super().resolve(kind, value, implicit))
+        if kind is not yaml.ScalarNode:
+            return _SEQ if kind is yaml.SequenceNode else _MAP  # no path resolvers: the defaults
+        if not implicit[0]:
+            return _STR  # quoted, or a block scalar: text
         tag = _PLAIN_TAGS.get(value)
         if tag is None:
             tag = str(super().resolve(kind, value, implicit))
