@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -128,3 +129,25 @@ def test_charts_in_other_builders(make_app: Callable[..., SphinxTestApp], projec
     else:
         man = next(app.outdir.rglob("*.1")).read_text(encoding="utf-8")
         assert "Bar chart of time" in man
+
+
+def test_a_long_history_is_summarized_in_its_text_alternative(make_app: Callable[..., SphinxTestApp],
+                                                              project: Callable[..., Path]) -> None:
+    """A screen reader reads the chart's description whole: a series of hundreds of points is said as
+    its count, span, first, last, lowest and highest (the downloads hold every point); a short one
+    point by point."""
+    src = project("basic")
+    entries = "".join(f"  - {{implementation: slow, value: {10 + n}.0, recorded: 2023-01-{n + 1:02d}, "
+                      f"status: measured, provenance: {{by: the toy team}}, software: {{python: '3.11'}}}}\n"
+                      for n in range(14))
+    (src / "data/toy/results/2023-01.yaml").write_text("results:\n" + entries, encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    app.build()
+    history = page(app).select("svg.bb-chart")[2]
+    desc = history.desc.get_text()
+    found = re.search(r"Slow <i>one</i>: (\d+) results from 2023-01-01 to 2024-0\d-01, first 10\.0, last "
+                      r"([\d.]+), lowest ([\d.]+), highest 23\.0", desc)
+    assert found and int(found.group(1)) >= 14, desc
+    assert "11.0 on 2023-01-02" not in desc, "not point by point"
+    assert "Alpha: 9.0 on 2024-01-01, 2.0 on 2024-02-01" in desc, "a short series still is"
+    assert len(history.select("circle")) >= 16, "the chart itself draws every point"

@@ -55,13 +55,32 @@ class ChartPart(Page):
                                "points": [[r.recorded, r.stat(metric.statistic)] for r in results]})
             if max((len(s["points"]) for s in series), default=0) < 2:
                 continue
-            point = _("{value} on {date}")
-            values = "; ".join(f"{s['label']}: " + ", ".join(point.format(value=f"{p[1]:.{metric.decimals}f}",
-                                                                          date=p[0][:10]) for p in s["points"])
-                               for s in series)
+            values = "; ".join(_series_words(s, metric.decimals) for s in series)
             alt = _("Line chart of {metric} ({unit}) over time: {values}.").format(
                 metric=metric.label.lower(), unit=metric.unit, values=values)
             title = _("{title} over time").format(title=self.bench.definition.title)
             spec = history_spec(title, metric.unit, metric.decimals, series)
             out.append(make_node(spec, alt, self.new_id(f"bb-history-{self.bench.id}")))
         return out
+
+
+#: A series of up to this many points is read out point by point; a longer one is summarized (the
+#: downloads hold every point): a text alternative of a thousand values is read by no one.
+LISTED_POINTS = 12
+
+
+def _series_words(series: dict[str, Any], decimals: int) -> str:
+    """One series of the history chart in words, for its text alternative."""
+    points = series["points"]
+
+    def number(value: float) -> str:
+        return f"{value:.{decimals}f}"
+
+    if len(points) <= LISTED_POINTS:
+        point = _("{value} on {date}")
+        return f"{series['label']}: " + ", ".join(point.format(value=number(p[1]), date=p[0][:10]) for p in points)
+    values = [p[1] for p in points]
+    return _("{label}: {count} results from {first_date} to {last_date}, first {first}, last {last}, lowest "
+             "{lowest}, highest {highest}").format(
+        label=series["label"], count=len(points), first_date=points[0][0][:10], last_date=points[-1][0][:10],
+        first=number(values[0]), last=number(values[-1]), lowest=number(min(values)), highest=number(max(values)))
