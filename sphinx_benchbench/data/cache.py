@@ -16,8 +16,8 @@ What conversion asked of the file system (does the log a result names
 exist, where does its path lead) is part of the answer too, so an entry
 records those answers and is used only while they still hold.
 
-A page of a thousand results files would still read, hash and unpickle a
-thousand entries; so the loader also keeps each benchmark's *whole* load
+A page of a thousand results files would still read and hash a thousand
+files; so the loader also keeps each benchmark's *whole* load
 (:meth:`FileCache.get_load`), used while every file it read keeps its time
 stamps, size and inode and every path it looked for keeps its answer (see
 :func:`.reuse.load_benchmark_cached`); when one changed, the files are
