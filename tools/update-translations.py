@@ -7,7 +7,8 @@ label left out of the ``.pot``, a ``.po`` edited but its ``.mo`` not
 recompiled).  ``tests/test_i18n.py`` checks that they have not.
 
 The messages are the ``_("...")`` calls under ``sphinx_benchbench/sphinxext/``
-(see its ``i18n.py``).  They use ``str.format`` fields, never ``%``, so the
+(see its ``i18n.py``) and ``sphinx_benchbench/analysis/`` (the stale reasons,
+which take the translator as their ``_``).  They use ``str.format`` fields, never ``%``, so the
 ``python-format`` flag Babel guesses from a ``%`` in the text ("95 %") is
 dropped.  Files are rewritten only when more than their creation date would
 change, so a run with nothing new leaves the tree clean.
@@ -36,7 +37,8 @@ from babel.messages.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "sphinx_benchbench"
-SOURCES = PACKAGE / "sphinxext"
+#: The modules whose words reach a page, as patterns under the package.
+WORDED = ["sphinxext/**.py", "analysis/**.py"]
 LOCALE = PACKAGE / "locale"
 DOMAIN = "sphinx_benchbench"
 POT = LOCALE / f"{DOMAIN}.pot"
@@ -57,10 +59,10 @@ def extract() -> Catalog:
     catalog = Catalog(project="sphinx-benchbench", version=_version(), domain=DOMAIN, fuzzy=False,
                       copyright_holder="the sphinx-benchbench developers",
                       msgid_bugs_address="https://github.com/sphinx-benchbench/sphinx-benchbench/issues")
-    found = extract_from_dir(str(SOURCES), method_map=[("**.py", "python")], keywords={"_": None},
+    found = extract_from_dir(str(PACKAGE), method_map=[(pattern, "python") for pattern in WORDED], keywords={"_": None},
                              comment_tags=("Translators:",), strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
-        path = (SOURCES / filename).relative_to(REPO).as_posix()
+        path = (PACKAGE / filename).relative_to(REPO).as_posix()
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
     for message in catalog:
         message.flags.discard("python-format")

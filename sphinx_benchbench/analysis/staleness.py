@@ -30,8 +30,8 @@ from ..data.identity import identity
 from ..data.model import Benchmark, Implementation, Result, StalenessPolicy, software_name
 from .versions import RecordedVersions, as_of_words
 
-__all__ = ["ORIGINS", "REASONS", "Current", "Installed", "Policy", "Reason", "Stale", "find_stale",
-           "installed_version", "merge_policy", "site_policy"]
+__all__ = ["Current", "Installed", "Policy", "Reason", "Stale", "find_stale", "installed_version", "merge_policy",
+           "origin_words", "other_words", "reason_words", "site_policy"]
 
 #: Names people use for packages, mapped to the keys results record.
 DEFAULT_ALIASES = {"pytorch": "torch", "tf": "tensorflow", "jaxlib": "jax", "mx": "mxnet", "yaml": "pyyaml"}
@@ -86,51 +86,72 @@ def merge_policy(base: Policy, own: StalenessPolicy | None) -> Policy:
     )
 
 
-#: Where a current version came from (:attr:`Current.origin`), in English: warnings, the CLI and the
-#: data downloads say it so; a page says it in its own language (``sphinxext/render/status.py``).
-ORIGINS = {"conf": "from conf.py", "index": "the latest release as of {date}",
-           "installed": "installed where the docs are built", "newest": "the newest recorded for {benchmark}"}
-#: The reasons other than older software (:attr:`Reason.code`), in English.
-REASONS = {
-    "entry": "its implementation's entry (commands, environment, set-up, patches or log reading) changed after it "
-             "was measured",
-    "commit": "measured at commit {commit}, the entry now names {pinned}",
-    "age": "recorded {age} days ago, more than {limit}",
-    "age-before": "recorded {age} days before {date}, more than {limit}",
-}
-
-
 @dataclass(frozen=True)
 class Current:
     """The current version of a package and where it came from."""
 
     version: str
-    #: A key of :data:`ORIGINS`.
+    #: ``conf``, ``index`` (the recorded releases), ``installed`` or ``newest`` (see :func:`origin_words`).
     origin: str
     #: What the origin's words name: the month the releases were recorded (``2026-11``), the benchmark.
     detail: str = ""
 
     @property
     def source(self) -> str:
-        """The origin in English."""
-        words = ORIGINS[self.origin]
-        return words.format(date=as_of_words(self.detail)) if self.origin == "index" else words.format(
-            benchmark=self.detail)
+        """Where it came from, in English (:func:`origin_words`)."""
+        return origin_words(self)
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A reason other than older software, kept as its kind and facts so a page can say it in its language."""
+    """A reason other than older software, kept as its kind and facts so a page can say it in its language
+    (:func:`other_words`)."""
 
-    #: A key of :data:`REASONS`.
+    #: ``entry``, ``commit``, ``age`` or ``age-before``.
     code: str
     facts: tuple[tuple[str, str], ...] = ()
 
-    def __str__(self) -> str:
-        facts = dict(self.facts)
-        if "date" in facts:
-            facts["date"] = as_of_words(facts["date"])
-        return REASONS[self.code].format(**facts)
+
+def _english(message: str) -> str:
+    return message
+
+
+def origin_words(current: Current, _: Callable[[str], str] = _english, language: str | None = None) -> str:
+    """Where the current version came from, through ``_`` (the page's catalog; English by default)."""
+    if current.origin == "conf":
+        return _("from conf.py")
+    if current.origin == "index":
+        return _("the latest release as of {date}").format(date=as_of_words(current.detail, language))
+    if current.origin == "installed":
+        return _("installed where the docs are built")
+    return _("the newest recorded for {benchmark}").format(benchmark=current.detail)
+
+
+def other_words(reason: Reason, _: Callable[[str], str] = _english, language: str | None = None) -> str:
+    """A reason other than older software, through ``_``."""
+    facts = dict(reason.facts)
+    if reason.code == "entry":
+        return _("its implementation's entry (commands, environment, set-up, patches or log reading) changed "
+                 "after it was measured")
+    if reason.code == "commit":
+        return _("measured at commit {commit}, the entry now names {pinned}").format(**facts)
+    if reason.code == "age":
+        return _("recorded {age} days ago, more than {limit}").format(**facts)
+    return _("recorded {age} days before {date}, more than {limit}").format(
+        age=facts["age"], limit=facts["limit"], date=as_of_words(facts["date"], language))
+
+
+def reason_words(stale: Stale, _: Callable[[str], str] = _english, language: str | None = None) -> list[str]:
+    """Every reason of a stale result, each a sentence: the older software in one, then the others.
+
+    The one wording of them: warnings, the CLI and the downloads say it in English, a page through
+    its catalog (``tools/update-translations.py`` extracts these messages too).
+    """
+    older = [_("{package} {version} (now {current}, {source})").format(
+        package=software_name(pkg), version=version, current=current.version,
+        source=origin_words(current, _, language)) for pkg, version, current in stale.older]
+    reasons = [_("recorded with {software}").format(software=", ".join(older))] if older else []
+    return reasons + [other_words(reason, _, language) for reason in stale.other]
 
 
 @dataclass
@@ -147,10 +168,8 @@ class Stale:
 
     @property
     def reasons(self) -> list[str]:
-        """Every reason, each a sentence: the older software in one, then the others."""
-        older = [f"{software_name(pkg)} {text} (now {current.version}, {current.source})"
-                 for pkg, text, current in self.older]
-        return (["recorded with " + ", ".join(older)] if older else []) + [str(r) for r in self.other]
+        """Every reason in English (:func:`reason_words`)."""
+        return reason_words(self)
 
     @property
     def reason(self) -> str:

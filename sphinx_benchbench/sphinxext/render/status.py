@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from ...analysis.staleness import Current, Reason, Stale
+from ...analysis.staleness import Current, Reason, Stale, origin_words, other_words, reason_words
 from ...analysis.versions import as_of_words
 from ...data.model import software_name
 from ..i18n import _
@@ -38,34 +38,7 @@ class StatusPart(Page):
 
     def reason_words(self, stale: Stale) -> str:
         """The row's reasons in the page's language (warnings and downloads keep :attr:`Stale.reason`)."""
-        older = [_("{package} {version} (now {current}, {source})").format(
-            package=software_name(pkg), version=version, current=current.version, source=self.origin_words(current))
-            for pkg, version, current in stale.older]
-        reasons = [_("recorded with {software}").format(software=", ".join(older))] if older else []
-        return "; ".join(reasons + [self.other_words(reason) for reason in stale.other])
-
-    def origin_words(self, current: Current) -> str:
-        """Where the current version came from (:data:`.staleness.ORIGINS`), in the page's language."""
-        if current.origin == "conf":
-            return _("from conf.py")
-        if current.origin == "index":
-            return _("the latest release as of {date}").format(date=as_of_words(current.detail, self.language))
-        if current.origin == "installed":
-            return _("installed where the docs are built")
-        return _("the newest recorded for {benchmark}").format(benchmark=current.detail)
-
-    def other_words(self, reason: Reason) -> str:
-        """A reason other than older software (:data:`.staleness.REASONS`), in the page's language."""
-        facts = dict(reason.facts)
-        if reason.code == "entry":
-            return _("its implementation's entry (commands, environment, set-up, patches or log reading) changed "
-                     "after it was measured")
-        if reason.code == "commit":
-            return _("measured at commit {commit}, the entry now names {pinned}").format(**facts)
-        if reason.code == "age":
-            return _("recorded {age} days ago, more than {limit}").format(**facts)
-        return _("recorded {age} days before {date}, more than {limit}").format(
-            age=facts["age"], limit=facts["limit"], date=as_of_words(facts["date"], self.language))
+        return "; ".join(reason_words(stale, _, self.language))
 
     def current_words(self) -> str:
         """What "current" means on this page: the recorded releases and their date."""
@@ -115,10 +88,11 @@ class StatusPart(Page):
         lines: list[list[nodes.Node]] = []
         for (pkg, current), versions in packages.items():
             recorded = ", ".join(f"{version} ({joined(names)})" for version, names in versions.items())
+            source = origin_words(current, _, self.language)
             lines.append([nodes.strong("", software_name(pkg)),
                           text(" " + _("{recorded}; now {version}, {source}.").format(
-                              recorded=recorded, version=current.version, source=self.origin_words(current)))])
+                              recorded=recorded, version=current.version, source=source))])
         for reason, names in others.items():
-            words = self.other_words(reason)
+            words = other_words(reason, _, self.language)
             lines.append([text(f"{words[0].upper()}{words[1:]} ({joined(names)}).")])
         return lines
