@@ -101,7 +101,7 @@ def finish_job(data: Path, job: slurm.Job, state: str) -> Outcome:
         returned = Failure(f"crashed: {exc}", slurm.log_tail(job))
     if isinstance(returned, Failure):
         # A cancelled, preempted or timed-out job stops its run, whose failure it still returns.
-        ended = slurm.slurm_state(job)
+        ended = slurm.final_state(job)
         reason = f"job {job.job_id} " + (f"ended {ended}: " if ended in slurm.FAILED_STATES else "") + str(returned)
         report_failure(name, impl_id, Failure(reason, returned.tail))
         return Outcome(name, impl_id, "failed", reason)

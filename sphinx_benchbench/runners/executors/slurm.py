@@ -212,6 +212,25 @@ def slurm_state(job: Job) -> str:
     return ""
 
 
+#: States of a job that has not ended yet, in Slurm's words.
+_ENDING = {"PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "RESIZING", "SIGNALING", "STAGE_OUT"}
+
+
+def final_state(job: Job, wait: float = 10.0) -> str:
+    """:func:`slurm_state` once Slurm has ended the job, waiting up to ``wait`` seconds.
+
+    A cancelled job's run still writes the failure it returns, and that file can be there before
+    Slurm marks the job CANCELLED (seen on a loaded machine): asked at once, Slurm says RUNNING or
+    COMPLETING, and the report would not say why the job ended.
+    """
+    deadline = time.monotonic() + wait
+    found = slurm_state(job)
+    while found in _ENDING and time.monotonic() < deadline:
+        time.sleep(0.2)
+        found = slurm_state(job)
+    return found
+
+
 def returned(job: Job) -> Any:
     """What the job's function returned; raises ``RuntimeError`` (the last line of the job's traceback)
     when it crashed instead, which the engine's function never does on purpose."""
